@@ -1,0 +1,2 @@
+//! The `mediatask` CLI.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Stateful local emulators of every mediatask vendor API, with fault injection.

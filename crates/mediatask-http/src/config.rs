@@ -1,0 +1,183 @@
+//! [`HttpConfig`]: timeouts, body cap, retry budget and rate limits of one vendor client.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Retry budget and backoff for idempotent calls (and provably-unsent or deduped submits).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Total attempts including the first (1 = no retry).
+    pub max_attempts: u32,
+    /// First backoff delay (and lower bound of decorrelated jitter).
+    pub base_delay: Duration,
+    /// Upper bound of any computed backoff delay.
+    pub max_delay: Duration,
+    /// Upper bound applied to a vendor `Retry-After` value.
+    pub retry_after_cap: Duration,
+    /// Total time budget of one call (limiter waits, attempts and sleeps).
+    pub max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            retry_after_cap: Duration::from_secs(30),
+            max_elapsed: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..Default::default()
+        }
+    }
+    /// Set `max_attempts`.
+    pub fn with_max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+    /// Set `base_delay`.
+    pub fn with_base_delay(mut self, d: Duration) -> Self {
+        self.base_delay = d;
+        self
+    }
+    /// Set `max_delay`.
+    pub fn with_max_delay(mut self, d: Duration) -> Self {
+        self.max_delay = d;
+        self
+    }
+    /// Set `retry_after_cap`.
+    pub fn with_retry_after_cap(mut self, d: Duration) -> Self {
+        self.retry_after_cap = d;
+        self
+    }
+    /// Set `max_elapsed`.
+    pub fn with_max_elapsed(mut self, d: Duration) -> Self {
+        self.max_elapsed = d;
+        self
+    }
+}
+
+/// Rate and concurrency limits of one vendor account (shared by submits and polls).
+///
+/// ```
+/// use mediatask_http::LimitConfig;
+/// let limits = LimitConfig::default()
+///     .with_requests_per_second(Some(2))
+///     .with_task_pool("default", 2);
+/// assert_eq!(limits.requests_per_second, Some(2));
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct LimitConfig {
+    /// At most this many requests in any sliding one-second window, across all actions.
+    pub requests_per_second: Option<u32>,
+    /// Additional per-action limits (key = the request's `action`, e.g. `CreateAigcAudioClone`).
+    pub action_requests_per_second: BTreeMap<String, u32>,
+    /// Caps on tasks in flight (submitted, not yet seen terminal), per named pool.
+    pub task_pools: BTreeMap<String, usize>,
+    /// How long a submit may wait for a free task slot before failing with `ConcurrencyLimited`.
+    pub task_slot_wait: Duration,
+    /// Extra length added to the one-second window to absorb network jitter between our
+    /// timestamp and the vendor's.
+    pub window_margin: Duration,
+}
+
+impl LimitConfig {
+    /// Set the account-wide requests-per-second limit.
+    pub fn with_requests_per_second(mut self, rps: Option<u32>) -> Self {
+        self.requests_per_second = rps.filter(|r| *r > 0);
+        self
+    }
+    /// Set a per-action requests-per-second limit.
+    pub fn with_action_limit(mut self, action: impl Into<String>, rps: u32) -> Self {
+        self.action_requests_per_second.insert(action.into(), rps.max(1));
+        self
+    }
+    /// Cap the tasks in flight of one pool.
+    pub fn with_task_pool(mut self, pool: impl Into<String>, max: usize) -> Self {
+        self.task_pools.insert(pool.into(), max.max(1));
+        self
+    }
+    /// Set how long a submit waits for a task slot.
+    pub fn with_task_slot_wait(mut self, d: Duration) -> Self {
+        self.task_slot_wait = d;
+        self
+    }
+    /// Set the window margin.
+    pub fn with_window_margin(mut self, d: Duration) -> Self {
+        self.window_margin = d;
+        self
+    }
+}
+
+/// Everything the transport needs besides the vendor protocol.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HttpConfig {
+    /// TCP/TLS connect timeout.
+    pub connect_timeout: Duration,
+    /// Timeout of one attempt (request sent → body read).
+    pub request_timeout: Duration,
+    /// Largest response body accepted.
+    pub max_body_bytes: usize,
+    /// Retry budget.
+    pub retry: RetryPolicy,
+    /// Rate and concurrency limits.
+    pub limits: LimitConfig,
+    /// `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            max_body_bytes: 16 * 1024 * 1024,
+            retry: RetryPolicy::default(),
+            limits: LimitConfig {
+                task_slot_wait: Duration::from_secs(600),
+                window_margin: Duration::from_millis(20),
+                ..Default::default()
+            },
+            user_agent: concat!("mediatask/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+impl HttpConfig {
+    /// Set the connect timeout.
+    pub fn with_connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+    /// Set the per-attempt timeout.
+    pub fn with_request_timeout(mut self, d: Duration) -> Self {
+        self.request_timeout = d;
+        self
+    }
+    /// Set the body cap.
+    pub fn with_max_body_bytes(mut self, n: usize) -> Self {
+        self.max_body_bytes = n;
+        self
+    }
+    /// Set the retry policy.
+    pub fn with_retry(mut self, r: RetryPolicy) -> Self {
+        self.retry = r;
+        self
+    }
+    /// Set the limits.
+    pub fn with_limits(mut self, l: LimitConfig) -> Self {
+        self.limits = l;
+        self
+    }
+}

@@ -1,0 +1,252 @@
+//! [`OutgoingRequest`] (what a vendor crate asks the transport to send, before signing) and
+//! [`HttpResponse`] (what comes back, body fully read and size-capped).
+
+use bytes::Bytes;
+use mediatask_core::{Error, ErrorKind, Operation, Result};
+use serde::de::DeserializeOwned;
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A request before authentication. The transport clones it for every attempt and asks the
+/// vendor protocol to sign the copy, so each attempt carries a fresh timestamp/signature.
+///
+/// ```
+/// use mediatask_http::OutgoingRequest;
+/// use mediatask_core::Operation;
+/// let req = OutgoingRequest::post_json("CreateTask", "/v1/tasks", &serde_json::json!({"a": 1}))
+///     .unwrap()
+///     .with_operation(Operation::Submit);
+/// assert_eq!(req.body.as_deref(), Some(&b"{\"a\":1}"[..]));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OutgoingRequest {
+    /// Method.
+    pub method: Method,
+    /// Path relative to the configured base URL, starting with `/`.
+    pub path: String,
+    /// Query parameters, in order.
+    pub query: Vec<(String, String)>,
+    /// Headers (name, value), in order.
+    pub headers: Vec<(String, String)>,
+    /// The exact body bytes (signers hash these very bytes).
+    pub body: Option<Bytes>,
+    /// What kind of call this is: decides whether failures may be retried.
+    pub operation: Operation,
+    /// Endpoint name, for tracing and per-action rate limits.
+    pub action: String,
+    /// For submits: the vendor dedupe key sent with the request. When set, the vendor is known
+    /// to dedupe on it, so a submit whose answer was lost may be retried.
+    pub dedupe_key: Option<String>,
+    /// When false the protocol's `authorize` is skipped (token endpoints).
+    pub authenticate: bool,
+}
+
+impl OutgoingRequest {
+    /// A request with no body; operation defaults to `Poll` (idempotent).
+    pub fn new(method: Method, action: impl Into<String>, path: impl Into<String>) -> Self {
+        OutgoingRequest {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            operation: Operation::Poll,
+            action: action.into(),
+            dedupe_key: None,
+            authenticate: true,
+        }
+    }
+
+    /// A GET.
+    pub fn get(action: impl Into<String>, path: impl Into<String>) -> Self {
+        Self::new(Method::Get, action, path)
+    }
+
+    /// A POST with a JSON body (`Content-Type: application/json`).
+    pub fn post_json<T: serde::Serialize + ?Sized>(
+        action: impl Into<String>,
+        path: impl Into<String>,
+        body: &T,
+    ) -> Result<Self> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::new(ErrorKind::InvalidRequest, format!("cannot encode request: {e}"))
+                .with_operation(Operation::Local)
+        })?;
+        Ok(Self::new(Method::Post, action, path)
+            .with_header("Content-Type", "application/json")
+            .with_body(bytes))
+    }
+
+    /// Set the operation.
+    pub fn with_operation(mut self, op: Operation) -> Self {
+        self.operation = op;
+        self
+    }
+    /// Add a query parameter.
+    pub fn with_query(mut self, k: impl Into<String>, v: impl Into<String>) -> Self {
+        self.query.push((k.into(), v.into()));
+        self
+    }
+    /// Add a header.
+    pub fn with_header(mut self, k: impl Into<String>, v: impl Into<String>) -> Self {
+        self.headers.push((k.into(), v.into()));
+        self
+    }
+    /// Replace (or add) a header, matching the name case-insensitively.
+    pub fn set_header(&mut self, k: &str, v: impl Into<String>) {
+        let v = v.into();
+        if let Some(slot) = self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(k)) {
+            slot.1 = v;
+        } else {
+            self.headers.push((k.to_owned(), v));
+        }
+    }
+    /// Set the exact body bytes.
+    pub fn with_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+    /// Mark as a submit the vendor dedupes on `key`.
+    pub fn with_dedupe_key(mut self, key: impl Into<String>) -> Self {
+        self.dedupe_key = Some(key.into());
+        self
+    }
+    /// Skip authentication (for token endpoints).
+    pub fn without_auth(mut self) -> Self {
+        self.authenticate = false;
+        self
+    }
+    /// A header value, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A response with its body fully read (bounded by the configured cap).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HttpResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Bytes,
+    /// Request id from the usual response headers, if any.
+    pub request_id: Option<String>,
+    /// Which attempt produced this (1-based).
+    pub attempt: u32,
+    /// True when an earlier attempt of this same call may have reached the vendor (its answer
+    /// was lost). Vendors that dedupe use it to turn a "duplicate" rejection into
+    /// `OutcomeUnknown`.
+    pub prior_attempt_uncertain: bool,
+    /// The operation of the request.
+    pub operation: Operation,
+    /// The action of the request.
+    pub action: String,
+}
+
+impl HttpResponse {
+    /// A response built by hand (tests, emulator clients).
+    pub fn new(status: u16, body: impl Into<Bytes>) -> Self {
+        HttpResponse {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+            request_id: None,
+            attempt: 1,
+            prior_attempt_uncertain: false,
+            operation: Operation::Poll,
+            action: String::new(),
+        }
+    }
+
+    /// Add a header (name lower-cased).
+    pub fn with_header(mut self, k: &str, v: &str) -> Self {
+        self.headers.push((k.to_ascii_lowercase(), v.to_owned()));
+        self
+    }
+
+    /// A header value, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// True for 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Decode the body as JSON; a `Decode` error with a short redacted snippet otherwise.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        decode_json(&self.body).map_err(|e| {
+            e.with_http_status(self.status)
+                .or_request_id(self.request_id.as_deref())
+                .or_operation(self.operation)
+        })
+    }
+}
+
+/// Decode JSON bytes; on failure a `Decode` error describing what was received (HTML page,
+/// empty or truncated body) with a redacted snippet.
+///
+/// ```
+/// let err = mediatask_http::decode_json::<serde_json::Value>(b"<html>502 Bad Gateway</html>").unwrap_err();
+/// assert_eq!(err.kind(), mediatask_core::ErrorKind::Decode);
+/// assert!(err.message().contains("HTML"));
+/// ```
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| {
+        let trimmed = body.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &body[i..]).unwrap_or(&[]);
+        let what = if trimmed.is_empty() {
+            "an empty body".to_owned()
+        } else if trimmed.first() == Some(&b'<') {
+            "an HTML/XML page instead of JSON".to_owned()
+        } else if e.is_eof() {
+            "a truncated JSON body".to_owned()
+        } else if e.is_data() {
+            format!("JSON of an unexpected shape ({e})")
+        } else {
+            format!("malformed JSON ({e})")
+        };
+        Error::new(
+            ErrorKind::Decode,
+            format!(
+                "vendor sent {what}; first bytes: `{}`",
+                crate::redact::snippet(body, 120)
+            ),
+        )
+        .with_source(e)
+    })
+}

@@ -1,0 +1,477 @@
+//! [`Transport`]: the one HTTP client every vendor uses. Per attempt it waits for the limiter,
+//! rebuilds and re-signs the request, sends it with timeouts, reads the body under a size cap and
+//! lets the vendor classify the answer. Retries follow the operation's idempotency:
+//!
+//! * idempotent calls retry transport errors, timeouts and transient answers (5xx, 429,
+//!   transient business codes) with decorrelated jitter, honouring a clamped `Retry-After`;
+//! * a submit is retried only when it provably never left (connect error), when the vendor
+//!   explicitly throttled it (429 / rate-limit code: rejected before execution), or when the
+//!   vendor dedupes it (`dedupe_key`). Any other lost or ambiguous answer becomes
+//!   `OutcomeUnknown` with a body digest — never a blind resubmit.
+
+use crate::config::HttpConfig;
+use crate::deadline::current_deadline;
+use crate::limiter::{Limiter, TaskSlot};
+use crate::redact;
+use crate::{HttpResponse, Method, OutgoingRequest, VendorProtocol};
+use bytes::{Bytes, BytesMut};
+use mediatask_core::{Error, ErrorKind, Operation, Reconcile, Result, Retryability, Runtime};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+use url::Url;
+
+/// Headers that commonly carry a request id.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "x-tc-requestid",
+    "request-id",
+    "x-requestid",
+    "x-amzn-requestid",
+    "x-trace-id",
+    "traceid",
+];
+
+/// The shared transport of one vendor account. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    client: reqwest::Client,
+    base_url: Url,
+    protocol: Arc<dyn VendorProtocol>,
+    config: HttpConfig,
+    limiter: Arc<Limiter>,
+    runtime: Runtime,
+}
+
+/// What happened in one attempt, before retry classification.
+enum AttemptOutcome {
+    Done(HttpResponse),
+    Failed { error: Error, may_have_landed: bool },
+}
+
+impl Transport {
+    /// A transport for `base_url` (scheme + host [+ port] [+ path prefix]).
+    ///
+    /// Redirects are never followed, so credentials only ever reach the configured host.
+    pub fn new(base_url: &str, protocol: Arc<dyn VendorProtocol>, config: HttpConfig) -> Result<Self> {
+        Self::with_runtime(base_url, protocol, config, Runtime::default())
+    }
+
+    /// Like [`Transport::new`] with an injected clock/sleeper/random source (tests).
+    pub fn with_runtime(
+        base_url: &str,
+        protocol: Arc<dyn VendorProtocol>,
+        config: HttpConfig,
+        runtime: Runtime,
+    ) -> Result<Self> {
+        let provider = protocol.provider();
+        let base_url = Url::parse(base_url.trim_end_matches('/')).map_err(|e| {
+            Error::new(ErrorKind::Config, format!("invalid base URL `{base_url}`: {e}"))
+                .with_provider(provider)
+                .with_operation(Operation::Local)
+        })?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("base URL `{base_url}` must be http(s)://host[:port][/prefix]"),
+            )
+            .with_provider(provider));
+        }
+        let client = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(|e| {
+                Error::new(ErrorKind::Config, "cannot build HTTP client")
+                    .with_provider(provider)
+                    .with_source(e)
+            })?;
+        let limiter = Arc::new(Limiter::new(provider, config.limits.clone(), runtime.clone()));
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                client,
+                base_url,
+                protocol,
+                config,
+                limiter,
+                runtime,
+            }),
+        })
+    }
+
+    /// The configured base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+    /// The host credentials are sent to (`host[:port]`).
+    pub fn host(&self) -> String {
+        let u = &self.inner.base_url;
+        match u.port() {
+            Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
+            None => u.host_str().unwrap_or_default().to_owned(),
+        }
+    }
+    /// The limiter shared by every call through this transport.
+    pub fn limiter(&self) -> &Arc<Limiter> {
+        &self.inner.limiter
+    }
+    /// The configuration.
+    pub fn config(&self) -> &HttpConfig {
+        &self.inner.config
+    }
+    /// The runtime (clock, sleeper, random).
+    pub fn runtime(&self) -> &Runtime {
+        &self.inner.runtime
+    }
+    /// The provider name.
+    pub fn provider(&self) -> &'static str {
+        self.inner.protocol.provider()
+    }
+
+    /// Reserve a task slot in `pool` (see [`Limiter::reserve_task_slot`]), honouring the
+    /// caller's deadline.
+    pub async fn reserve_task_slot(&self, pool: &str) -> Result<TaskSlot> {
+        self.inner.limiter.reserve_task_slot(pool, current_deadline()).await
+    }
+
+    /// Build the full URL of `path` under the base URL (prefix kept).
+    pub fn url_for(&self, path: &str, query: &[(String, String)]) -> Result<Url> {
+        if !path.starts_with('/') || path.starts_with("//") || path.contains("://") {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("request path `{path}` must be relative to the configured host"),
+            )
+            .with_provider(self.provider())
+            .with_operation(Operation::Local));
+        }
+        let base = self.inner.base_url.as_str().trim_end_matches('/');
+        let mut url = Url::parse(&format!("{base}{path}")).map_err(|e| {
+            Error::new(ErrorKind::InvalidRequest, format!("bad request path: {e}"))
+                .with_provider(self.provider())
+        })?;
+        if url.host_str() != self.inner.base_url.host_str() || url.port() != self.inner.base_url.port() {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                "refusing to send credentials to a host other than the configured one",
+            )
+            .with_provider(self.provider()));
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        Ok(url)
+    }
+
+    /// Send a request with authentication, limits, retries and classification (see module docs).
+    pub async fn send(&self, request: OutgoingRequest) -> Result<HttpResponse> {
+        let provider = self.provider();
+        let rt = &self.inner.runtime;
+        let policy = &self.inner.config.retry;
+        let start = rt.clock.now();
+        let budget_end = start + policy.max_elapsed;
+        let deadline = Some(current_deadline().map_or(budget_end, |d| d.min(budget_end)));
+        let mut attempt = 0u32;
+        let mut reauthorized = false;
+        let mut uncertain = false;
+        let mut prev_delay = policy.base_delay;
+        let digest = request.body.as_ref().map(|b| hex::encode(Sha256::digest(b)));
+
+        loop {
+            attempt += 1;
+            let span = tracing::info_span!(
+                "mediatask.http",
+                provider,
+                action = %request.action,
+                operation = %request.operation,
+                attempt,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let outcome = self
+                .attempt(&request, attempt, uncertain, deadline)
+                .instrument(span.clone())
+                .await?;
+
+            let (error, may_have_landed) = match outcome {
+                AttemptOutcome::Done(response) => {
+                    span.record("status", response.status);
+                    if let Some(id) = &response.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    match self.inner.protocol.check_response(&response) {
+                        Ok(()) => return Ok(response),
+                        Err(e) => {
+                            let e = self.decorate(e, &request, &response);
+                            if e.kind() == ErrorKind::Unauthenticated && !reauthorized {
+                                reauthorized = true;
+                                if self.inner.protocol.invalidate_credentials(&e).await {
+                                    tracing::debug!(parent: &span, "credentials invalidated; re-authorizing once");
+                                    attempt -= 1;
+                                    continue;
+                                }
+                            }
+                            let rejected_before_execution = response.status == 429
+                                || matches!(e.kind(), ErrorKind::RateLimited | ErrorKind::ConcurrencyLimited);
+                            let landed = !rejected_before_execution
+                                && (response.status >= 500 || e.kind() == ErrorKind::Unavailable);
+                            (e, landed)
+                        }
+                    }
+                }
+                AttemptOutcome::Failed { error, may_have_landed } => (error, may_have_landed),
+            };
+
+            let is_submit = request.operation == Operation::Submit;
+            let deduped = request.dedupe_key.is_some();
+            if is_submit && may_have_landed && !deduped {
+                return Err(self.outcome_unknown(error, &request, digest.clone()));
+            }
+            uncertain |= may_have_landed;
+            if !error.is_transient() {
+                return Err(error);
+            }
+            if attempt >= policy.max_attempts {
+                return Err(self.exhausted(error, attempt));
+            }
+            let delay = match error.retryability() {
+                Retryability::Transient { after: Some(after) } => after.min(policy.retry_after_cap),
+                _ => {
+                    let hi = prev_delay.saturating_mul(3).min(policy.max_delay).max(policy.base_delay);
+                    rt.random.between(policy.base_delay, hi)
+                }
+            };
+            prev_delay = delay.max(policy.base_delay);
+            let now = rt.clock.now();
+            if deadline.is_some_and(|d| now + delay > d) {
+                return Err(self.exhausted(error, attempt));
+            }
+            tracing::debug!(provider, action = %request.action, attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            rt.sleeper.sleep(delay).await;
+        }
+    }
+
+    /// Send and decode the JSON body (after the vendor accepted the response).
+    pub async fn send_json<T: serde::de::DeserializeOwned>(&self, request: OutgoingRequest) -> Result<(T, HttpResponse)> {
+        let response = self.send(request).await?;
+        let value = response.json::<T>().map_err(|e| e.or_provider(self.provider()))?;
+        Ok((value, response))
+    }
+
+    async fn attempt(
+        &self,
+        request: &OutgoingRequest,
+        attempt: u32,
+        uncertain: bool,
+        deadline: Option<Instant>,
+    ) -> Result<AttemptOutcome> {
+        let provider = self.provider();
+        let rt = &self.inner.runtime;
+        self.inner
+            .limiter
+            .acquire(&request.action, deadline)
+            .await
+            .map_err(|e| e.with_operation(request.operation))?;
+
+        let mut signed = request.clone();
+        if signed.authenticate {
+            self.inner
+                .protocol
+                .authorize(&mut signed, rt.clock.now_utc())
+                .await
+                .map_err(|e| e.or_provider(provider).or_operation(request.operation))?;
+        }
+        let url = self.url_for(&signed.path, &signed.query)?;
+        let method = match signed.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut timeout = self.inner.config.request_timeout;
+        if let Some(d) = deadline {
+            timeout = timeout.min(d.saturating_duration_since(rt.clock.now()));
+        }
+        if timeout.is_zero() {
+            return Err(self.base_error(ErrorKind::Timeout, "deadline reached before the request was sent; nothing was sent", request));
+        }
+        let mut builder = self.inner.client.request(method, url.clone()).timeout(timeout);
+        for (k, v) in &signed.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        if let Some(body) = &signed.body {
+            builder = builder.body(body.clone());
+        }
+        tracing::debug!(
+            method = signed.method.as_str(),
+            url = %redact::redact_url(url.as_str()),
+            headers = ?redact::redact_headers(&signed.headers),
+            body_bytes = signed.body.as_ref().map_or(0, |b| b.len()),
+            "sending"
+        );
+
+        let response = match builder.send().await {
+            Ok(r) => r,
+            Err(e) => return Ok(self.send_failure(e, request)),
+        };
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let request_id = REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|h| headers.iter().find(|(k, _)| k == h).map(|(_, v)| v.clone()));
+        let body = match self.read_body(response).await {
+            Ok(b) => b,
+            Err(BodyError::TooLarge(n)) => {
+                let e = self
+                    .base_error(ErrorKind::Decode, &format!("response body exceeds the {n}-byte cap; refusing to read more"), request)
+                    .with_http_status(status)
+                    .or_request_id(request_id.as_deref());
+                // the vendor answered: for a submit the job may exist
+                return Ok(AttemptOutcome::Failed { error: e, may_have_landed: true });
+            }
+            Err(BodyError::Read(e)) => {
+                let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
+                let err = self
+                    .base_error(kind, "connection broke while reading the response body (truncated answer)", request)
+                    .with_http_status(status)
+                    .or_request_id(request_id.as_deref())
+                    .with_source(e);
+                return Ok(AttemptOutcome::Failed { error: err, may_have_landed: true });
+            }
+        };
+        tracing::debug!(status, bytes = body.len(), request_id = request_id.as_deref().unwrap_or(""), "received");
+        let mut out = HttpResponse::new(status, body);
+        out.headers = headers;
+        out.request_id = request_id;
+        out.attempt = attempt;
+        out.prior_attempt_uncertain = uncertain;
+        out.operation = request.operation;
+        out.action = request.action.clone();
+        Ok(AttemptOutcome::Done(out))
+    }
+
+    fn send_failure(&self, e: reqwest::Error, request: &OutgoingRequest) -> AttemptOutcome {
+        // A connect error means no byte of the request reached the vendor.
+        let never_left = e.is_connect() && !e.is_timeout() || e.is_builder();
+        let connect_timeout = e.is_connect() && e.is_timeout();
+        let (kind, msg) = if e.is_timeout() {
+            if connect_timeout {
+                (ErrorKind::Timeout, "timed out connecting to the vendor; nothing was sent")
+            } else {
+                (ErrorKind::Timeout, "timed out waiting for the vendor's answer")
+            }
+        } else if never_left {
+            (ErrorKind::Transport, "could not connect to the vendor; nothing was sent")
+        } else {
+            (ErrorKind::Transport, "the connection failed after the request was sent")
+        };
+        let error = self.base_error(kind, msg, request).with_source(e);
+        AttemptOutcome::Failed {
+            error,
+            may_have_landed: !(never_left || connect_timeout),
+        }
+    }
+
+    async fn read_body(&self, mut response: reqwest::Response) -> std::result::Result<Bytes, BodyError> {
+        let cap = self.inner.config.max_body_bytes;
+        if response.content_length().is_some_and(|n| n as usize > cap) {
+            return Err(BodyError::TooLarge(cap));
+        }
+        let mut buf = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+            if buf.len() + chunk.len() > cap {
+                return Err(BodyError::TooLarge(cap));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(buf.freeze())
+    }
+
+    fn base_error(&self, kind: ErrorKind, msg: &str, request: &OutgoingRequest) -> Error {
+        Error::new(kind, msg)
+            .with_provider(self.provider())
+            .with_operation(request.operation)
+    }
+
+    fn decorate(&self, e: Error, request: &OutgoingRequest, response: &HttpResponse) -> Error {
+        let mut e = e
+            .or_provider(self.provider())
+            .or_operation(request.operation)
+            .or_request_id(response.request_id.as_deref());
+        if e.http_status().is_none() {
+            e = e.with_http_status(response.status);
+        }
+        if let Retryability::Transient { after: None } = e.retryability() {
+            if let Some(after) = response.header("retry-after").and_then(|v| parse_retry_after(v, self.inner.runtime.clock.now_utc())) {
+                e = e.with_retry(Retryability::Transient { after: Some(after) });
+            }
+        }
+        e
+    }
+
+    fn outcome_unknown(&self, cause: Error, request: &OutgoingRequest, digest: Option<String>) -> Error {
+        let msg = format!(
+            "the submit may have reached the vendor but its answer was lost ({}); it was NOT resent \
+             to avoid paying twice — check the vendor console or list tasks before resubmitting",
+            cause.message()
+        );
+        let mut e = Error::new(ErrorKind::OutcomeUnknown, msg)
+            .with_provider(self.provider())
+            .with_operation(Operation::Submit)
+            .with_reconcile(Reconcile {
+                dedupe_key: request.dedupe_key.clone(),
+                request_digest: digest,
+            })
+            .or_request_id(cause.request_id());
+        if let Some(s) = cause.http_status() {
+            e = e.with_http_status(s);
+        }
+        if let Some(c) = cause.vendor_code() {
+            e = e.with_vendor_code(c.to_owned());
+        }
+        e.with_source(cause)
+    }
+
+    fn exhausted(&self, e: Error, attempts: u32) -> Error {
+        let msg = format!("{} (gave up after {attempts} attempts)", e.message());
+        e.with_message(msg).with_retry(Retryability::Exhausted)
+    }
+}
+
+enum BodyError {
+    TooLarge(usize),
+    Read(reqwest::Error),
+}
+
+/// Parse a `Retry-After` value: delta-seconds or an HTTP date.
+///
+/// ```
+/// use std::time::Duration;
+/// let now = chrono::Utc::now();
+/// assert_eq!(mediatask_http::parse_retry_after("7", now), Some(Duration::from_secs(7)));
+/// assert_eq!(mediatask_http::parse_retry_after("soon", now), None);
+/// ```
+pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    if let Ok(secs) = v.parse::<f64>() {
+        if secs.is_finite() && secs >= 0.0 {
+            return Some(Duration::from_secs_f64(secs.min(86_400.0)));
+        }
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let delta = at.with_timezone(&chrono::Utc) - now;
+    Some(delta.to_std().unwrap_or(Duration::ZERO))
+}

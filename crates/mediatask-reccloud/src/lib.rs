@@ -1,0 +1,1 @@
+//! RecCloud speech-to-text, subtitles and video translation provider for mediatask.

@@ -1,0 +1,1 @@
+//! SenseTime SoftSugar 2D digital-human provider for mediatask.

@@ -1,0 +1,1 @@
+//! Vozo translate & dub and lip-sync provider for mediatask.

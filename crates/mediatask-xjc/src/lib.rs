@@ -1,0 +1,1 @@
+//! ai-xjc digital-human works and voice provider for mediatask.

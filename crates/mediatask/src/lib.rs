@@ -1,0 +1,1 @@
+//! Run long AI media jobs on many vendors through one async task interface.
