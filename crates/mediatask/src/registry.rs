@@ -1,0 +1,131 @@
+//! [`Registry`]: configured providers by name, building JSON-erased tasks by provider + kind.
+//! No global state: build as many registries as you like (one per tenant, per test…).
+
+use mediatask_core::{DynMediaTask, Error, ErrorKind, Operation, Provider, Result};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Names of the providers compiled into this build (one per enabled feature).
+pub const PROVIDERS: &[&str] = &[
+    #[cfg(feature = "tencent-vod")]
+    "tencent-vod",
+    #[cfg(feature = "softsugar")]
+    "softsugar",
+    #[cfg(feature = "xjc")]
+    "xjc",
+    #[cfg(feature = "reccloud")]
+    "reccloud",
+    #[cfg(feature = "vozo")]
+    "vozo",
+];
+
+/// Build one compiled-in provider from its JSON configuration (see each vendor's docs; `{}`
+/// takes credentials from that vendor's environment variables).
+///
+/// ```
+/// let err = mediatask::build_provider("no-such-vendor", serde_json::json!({})).unwrap_err();
+/// assert_eq!(err.kind(), mediatask::ErrorKind::NotFound);
+/// ```
+pub fn build_provider(name: &str, config: Value) -> Result<Arc<dyn Provider>> {
+    let _ = &config;
+    match name {
+        #[cfg(feature = "tencent-vod")]
+        "tencent-vod" => mediatask_tencent_vod::provider_from_json(config),
+        #[cfg(feature = "softsugar")]
+        "softsugar" => mediatask_softsugar::provider_from_json(config),
+        #[cfg(feature = "xjc")]
+        "xjc" => mediatask_xjc::provider_from_json(config),
+        #[cfg(feature = "reccloud")]
+        "reccloud" => mediatask_reccloud::provider_from_json(config),
+        #[cfg(feature = "vozo")]
+        "vozo" => mediatask_vozo::provider_from_json(config),
+        other => Err(unknown_provider(other)),
+    }
+}
+
+fn unknown_provider(name: &str) -> Error {
+    let known = ["tencent-vod", "softsugar", "xjc", "reccloud", "vozo"];
+    let hint = if known.contains(&name) {
+        format!(
+            "provider `{name}` is not compiled in: enable the `{name}` feature of the `mediatask` crate"
+        )
+    } else {
+        format!(
+            "unknown provider `{name}`; compiled in: {}",
+            if PROVIDERS.is_empty() {
+                "none".to_owned()
+            } else {
+                PROVIDERS.join(", ")
+            }
+        )
+    };
+    Error::new(ErrorKind::NotFound, hint).with_operation(Operation::Local)
+}
+
+/// Configured providers by name.
+///
+/// ```
+/// # use mediatask::Registry;
+/// let registry = Registry::new();
+/// assert!(registry.task("vozo", "translate_dub").is_err());
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct Registry {
+    providers: BTreeMap<&'static str, Arc<dyn Provider>>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Build from `{"<provider>": {<config>}, …}`; every key must name a compiled-in provider.
+    pub fn from_json(config: &Value) -> Result<Self> {
+        let obj = config.as_object().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Config,
+                "registry configuration must be a JSON object keyed by provider name",
+            )
+            .with_operation(Operation::Local)
+        })?;
+        let mut registry = Registry::new();
+        for (name, cfg) in obj {
+            let provider = build_provider(name, cfg.clone())?;
+            registry = registry.with_provider(provider);
+        }
+        Ok(registry)
+    }
+
+    /// Add (or replace) a provider.
+    pub fn with_provider(mut self, provider: Arc<dyn Provider>) -> Self {
+        self.providers.insert(provider.name(), provider);
+        self
+    }
+
+    /// A provider by name.
+    pub fn provider(&self, name: &str) -> Result<&Arc<dyn Provider>> {
+        self.providers.get(name).ok_or_else(|| {
+            if PROVIDERS.contains(&name) || self.providers.is_empty() {
+                Error::new(
+                    ErrorKind::Config,
+                    format!("provider `{name}` is not configured in this registry"),
+                )
+                .with_operation(Operation::Local)
+            } else {
+                unknown_provider(name)
+            }
+        })
+    }
+
+    /// Every configured provider, by name order.
+    pub fn providers(&self) -> impl Iterator<Item = &Arc<dyn Provider>> {
+        self.providers.values()
+    }
+
+    /// The task for `provider` + `kind`.
+    pub fn task(&self, provider: &str, kind: &str) -> Result<Arc<dyn DynMediaTask>> {
+        self.provider(provider)?.task(kind)
+    }
+}
