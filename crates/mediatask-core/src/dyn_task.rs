@@ -8,7 +8,7 @@ use crate::{
 };
 use async_trait::async_trait;
 use futures::FutureExt;
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{Serialize, de::DeserializeOwned};
 use std::fmt::Debug;
 
 /// A task's result as JSON plus the artifacts found in it.
@@ -51,7 +51,10 @@ where
         let typed: T::Request = serde_json::from_value(request).map_err(|e| {
             Error::new(
                 ErrorKind::InvalidRequest,
-                format!("request JSON does not match {}/{}: {e}", info.provider, info.kind),
+                format!(
+                    "request JSON does not match {}/{}: {e}",
+                    info.provider, info.kind
+                ),
             )
             .with_provider(info.provider)
             .with_operation(Operation::Local)

@@ -411,10 +411,8 @@ impl fmt::Display for Error {
         if let Some(r) = &i.request_id {
             extra.push(format!("request id {r}"));
         }
-        if let Some(rec) = &i.reconcile {
-            if let Some(k) = &rec.dedupe_key {
-                extra.push(format!("dedupe key {k}"));
-            }
+        if let Some(k) = i.reconcile.as_ref().and_then(|r| r.dedupe_key.as_ref()) {
+            extra.push(format!("dedupe key {k}"));
         }
         if matches!(i.retry, Retryability::Exhausted) {
             extra.push("retries exhausted".to_owned());
@@ -430,7 +428,9 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         let mut d = f.debug_struct("Error");
-        d.field("kind", &i.kind).field("retry", &i.retry).field("message", &i.message);
+        d.field("kind", &i.kind)
+            .field("retry", &i.retry)
+            .field("message", &i.message);
         if let Some(v) = &i.operation {
             d.field("operation", v);
         }

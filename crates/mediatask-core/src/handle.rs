@@ -30,7 +30,11 @@ pub struct TaskHandle {
 
 impl TaskHandle {
     /// A handle submitted now with no vendor state.
-    pub fn new(provider: impl Into<String>, kind: impl Into<String>, task_id: impl Into<String>) -> Self {
+    pub fn new(
+        provider: impl Into<String>,
+        kind: impl Into<String>,
+        task_id: impl Into<String>,
+    ) -> Self {
         TaskHandle {
             provider: provider.into(),
             kind: kind.into(),

@@ -30,13 +30,13 @@ pub mod wait;
 
 pub use artifact::{Artifact, ArtifactKind, HasArtifacts};
 pub use capabilities::{CancelOutcome, Capabilities, TaskInfo};
-pub use dyn_task::{dyn_waiter, DynMediaTask, DynOutput};
+pub use dyn_task::{DynMediaTask, DynOutput, dyn_waiter};
 pub use error::{Error, ErrorKind, Operation, Reconcile, Result, Retryability};
 pub use handle::TaskHandle;
-pub use provider::{unknown_kind, Provider};
+pub use provider::{Provider, unknown_kind};
 pub use runtime::{Clock, RandomSource, Runtime, Sleeper};
 pub use secret::Secret;
 pub use snapshot::TaskSnapshot;
 pub use status::{TaskFailure, TaskStatus, VendorStatus};
 pub use task::{MediaTask, MediaTaskExt};
-pub use wait::{terminal_error, WaitPolicy, Waiter};
+pub use wait::{WaitPolicy, Waiter, terminal_error};

@@ -19,7 +19,10 @@ pub fn unknown_kind(provider: &'static str, kind: &str, known: &[TaskInfo]) -> c
     let names: Vec<&str> = known.iter().map(|k| k.kind).collect();
     crate::Error::new(
         crate::ErrorKind::NotFound,
-        format!("unknown job kind `{kind}`; known kinds: {}", names.join(", ")),
+        format!(
+            "unknown job kind `{kind}`; known kinds: {}",
+            names.join(", ")
+        ),
     )
     .with_provider(provider)
     .with_operation(crate::Operation::Local)

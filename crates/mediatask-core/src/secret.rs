@@ -28,7 +28,10 @@ impl Secret {
 
     /// Read an environment variable into a secret; `None` when unset or empty.
     pub fn from_env(name: &str) -> Option<Self> {
-        std::env::var(name).ok().filter(|v| !v.is_empty()).map(Secret::new)
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(Secret::new)
     }
 
     /// True when the secret is the empty string.

@@ -48,7 +48,10 @@ pub fn lookup_status(table: &'static [StatusEntry], code: &str) -> Option<&'stat
 }
 
 /// Find an error row by code in a sorted table.
-pub fn lookup_error(table: &'static [ErrorCodeEntry], code: &str) -> Option<&'static ErrorCodeEntry> {
+pub fn lookup_error(
+    table: &'static [ErrorCodeEntry],
+    code: &str,
+) -> Option<&'static ErrorCodeEntry> {
     table
         .binary_search_by(|e| e.code.cmp(code))
         .ok()

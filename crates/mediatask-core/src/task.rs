@@ -1,7 +1,7 @@
 //! The [`MediaTask`] trait (one implementor per vendor job kind) and [`MediaTaskExt`]
 //! (`wait`, `run`, `watch`), blanket-implemented for every task.
 
-use crate::wait::{terminal_error, Waiter};
+use crate::wait::{Waiter, terminal_error};
 use crate::{CancelOutcome, Result, TaskHandle, TaskInfo, TaskSnapshot, WaitPolicy};
 use async_trait::async_trait;
 use futures::FutureExt;

@@ -236,7 +236,9 @@ impl<'a> Waiter<'a> {
                     }
                     self.transient_errors += 1;
                     self.next_delay = Some(match e.retryability() {
-                        crate::Retryability::Transient { after: Some(h) } => self.policy.clamp_hint(h),
+                        crate::Retryability::Transient { after: Some(h) } => {
+                            self.policy.clamp_hint(h)
+                        }
                         _ => self.policy.backoff(self.attempt),
                     });
                     // transient poll errors are absorbed: loop and poll again
@@ -248,7 +250,12 @@ impl<'a> Waiter<'a> {
     fn timeout_error(&self, last: Option<&TaskSnapshot>) -> Error {
         let waited = self.policy.max_wait.unwrap_or_default();
         let last = last
-            .map(|s| format!("last status {} (vendor `{}`)", s.status, s.vendor_status.code))
+            .map(|s| {
+                format!(
+                    "last status {} (vendor `{}`)",
+                    s.status, s.vendor_status.code
+                )
+            })
             .unwrap_or_else(|| "last poll failed".to_owned());
         self.err(
             ErrorKind::Timeout,
@@ -271,7 +278,10 @@ impl<'a> Waiter<'a> {
 
     /// Turn into a stream of snapshots (ends after the terminal one or an error).
     pub fn into_stream(self) -> impl futures::Stream<Item = Result<TaskSnapshot>> + Send + 'a {
-        futures::stream::unfold(self, |mut w| async move { w.next().await.map(|item| (item, w)) })
+        futures::stream::unfold(
+            self,
+            |mut w| async move { w.next().await.map(|item| (item, w)) },
+        )
     }
 }
 

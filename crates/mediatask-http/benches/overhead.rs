@@ -1,1 +1,3 @@
+//! Transport overhead benchmark (filled in below).
+
 fn main() {}

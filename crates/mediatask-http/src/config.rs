@@ -99,7 +99,8 @@ impl LimitConfig {
     }
     /// Set a per-action requests-per-second limit.
     pub fn with_action_limit(mut self, action: impl Into<String>, rps: u32) -> Self {
-        self.action_requests_per_second.insert(action.into(), rps.max(1));
+        self.action_requests_per_second
+            .insert(action.into(), rps.max(1));
         self
     }
     /// Cap the tasks in flight of one pool.

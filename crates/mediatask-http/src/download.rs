@@ -9,9 +9,9 @@ use tokio::io::AsyncWriteExt;
 /// written. A 403/404/410 answer is reported as an expired or missing result URL.
 pub async fn download(url: &str, dest: &Path, max_bytes: u64) -> Result<u64> {
     let shown = crate::redact::redact_url(url);
-    let client = reqwest::Client::builder()
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Config, "cannot build download client").with_source(e))?;
+    let client = reqwest::Client::builder().build().map_err(|e| {
+        Error::new(ErrorKind::Config, "cannot build download client").with_source(e)
+    })?;
     let mut resp = client.get(url).send().await.map_err(|e| {
         Error::new(ErrorKind::Transport, format!("download of {shown} failed"))
             .with_operation(Operation::Result)
@@ -27,11 +27,18 @@ pub async fn download(url: &str, dest: &Path, max_bytes: u64) -> Result<u64> {
         .with_operation(Operation::Result));
     }
     if !(200..300).contains(&status) {
-        return Err(crate::protocol::classify_http_status(status, &format!("download of {shown} failed"))
-            .with_operation(Operation::Result));
+        return Err(crate::protocol::classify_http_status(
+            status,
+            &format!("download of {shown} failed"),
+        )
+        .with_operation(Operation::Result));
     }
     let mut file = tokio::fs::File::create(dest).await.map_err(|e| {
-        Error::new(ErrorKind::Config, format!("cannot create {}", dest.display())).with_source(e)
+        Error::new(
+            ErrorKind::Config,
+            format!("cannot create {}", dest.display()),
+        )
+        .with_source(e)
     })?;
     let mut written = 0u64;
     while let Some(chunk) = resp.chunk().await.map_err(|e| {
@@ -39,12 +46,21 @@ pub async fn download(url: &str, dest: &Path, max_bytes: u64) -> Result<u64> {
     })? {
         written += chunk.len() as u64;
         if written > max_bytes {
-            return Err(Error::new(ErrorKind::Decode, format!("download of {shown} exceeds {max_bytes} bytes")));
+            return Err(Error::new(
+                ErrorKind::Decode,
+                format!("download of {shown} exceeds {max_bytes} bytes"),
+            ));
         }
         file.write_all(&chunk).await.map_err(|e| {
-            Error::new(ErrorKind::Config, format!("cannot write {}", dest.display())).with_source(e)
+            Error::new(
+                ErrorKind::Config,
+                format!("cannot write {}", dest.display()),
+            )
+            .with_source(e)
         })?;
     }
-    file.flush().await.map_err(|e| Error::new(ErrorKind::Config, "flush failed").with_source(e))?;
+    file.flush()
+        .await
+        .map_err(|e| Error::new(ErrorKind::Config, "flush failed").with_source(e))?;
     Ok(written)
 }

@@ -34,5 +34,5 @@ pub use deadline::{current_deadline, with_deadline};
 pub use download::download;
 pub use limiter::{Limiter, TaskSlot};
 pub use protocol::VendorProtocol;
-pub use request::{decode_json, HttpResponse, Method, OutgoingRequest};
-pub use transport::{parse_retry_after, Transport};
+pub use request::{HttpResponse, Method, OutgoingRequest, decode_json};
+pub use transport::{Transport, parse_retry_after};

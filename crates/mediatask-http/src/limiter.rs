@@ -76,7 +76,10 @@ impl Limiter {
                 let mut ready_at = now;
                 for (key, n) in &limits {
                     let log = windows.entry((*key).to_owned()).or_default();
-                    while log.front().is_some_and(|t| now.saturating_duration_since(*t) >= window) {
+                    while log
+                        .front()
+                        .is_some_and(|t| now.saturating_duration_since(*t) >= window)
+                    {
                         log.pop_front();
                     }
                     if log.len() >= *n as usize {
@@ -109,7 +112,11 @@ impl Limiter {
     /// Reserve a slot in task pool `pool` before submitting. A pool with no cap never waits.
     /// Waits at most `task_slot_wait` (and never past `deadline`), then fails with
     /// `ConcurrencyLimited` — nothing was sent.
-    pub async fn reserve_task_slot(&self, pool: &str, deadline: Option<Instant>) -> Result<TaskSlot> {
+    pub async fn reserve_task_slot(
+        &self,
+        pool: &str,
+        deadline: Option<Instant>,
+    ) -> Result<TaskSlot> {
         let Some(sem) = self.pools.get(pool) else {
             return Ok(TaskSlot { permit: None });
         };

@@ -54,7 +54,11 @@ pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(k, v)| {
-            let v = if is_sensitive_header(k) { "***".to_owned() } else { v.clone() };
+            let v = if is_sensitive_header(k) {
+                "***".to_owned()
+            } else {
+                v.clone()
+            };
             (k.clone(), v)
         })
         .collect()

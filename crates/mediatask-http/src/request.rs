@@ -94,8 +94,11 @@ impl OutgoingRequest {
         body: &T,
     ) -> Result<Self> {
         let bytes = serde_json::to_vec(body).map_err(|e| {
-            Error::new(ErrorKind::InvalidRequest, format!("cannot encode request: {e}"))
-                .with_operation(Operation::Local)
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!("cannot encode request: {e}"),
+            )
+            .with_operation(Operation::Local)
         })?;
         Ok(Self::new(Method::Post, action, path)
             .with_header("Content-Type", "application/json")
@@ -120,7 +123,11 @@ impl OutgoingRequest {
     /// Replace (or add) a header, matching the name case-insensitively.
     pub fn set_header(&mut self, k: &str, v: impl Into<String>) {
         let v = v.into();
-        if let Some(slot) = self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(k)) {
+        if let Some(slot) = self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(k))
+        {
             slot.1 = v;
         } else {
             self.headers.push((k.to_owned(), v));
@@ -228,7 +235,11 @@ impl HttpResponse {
 /// ```
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| {
-        let trimmed = body.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &body[i..]).unwrap_or(&[]);
+        let trimmed = body
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|i| &body[i..])
+            .unwrap_or(&[]);
         let what = if trimmed.is_empty() {
             "an empty body".to_owned()
         } else if trimmed.first() == Some(&b'<') {

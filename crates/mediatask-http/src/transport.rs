@@ -59,7 +59,11 @@ impl Transport {
     /// A transport for `base_url` (scheme + host [+ port] [+ path prefix]).
     ///
     /// Redirects are never followed, so credentials only ever reach the configured host.
-    pub fn new(base_url: &str, protocol: Arc<dyn VendorProtocol>, config: HttpConfig) -> Result<Self> {
+    pub fn new(
+        base_url: &str,
+        protocol: Arc<dyn VendorProtocol>,
+        config: HttpConfig,
+    ) -> Result<Self> {
         Self::with_runtime(base_url, protocol, config, Runtime::default())
     }
 
@@ -72,9 +76,12 @@ impl Transport {
     ) -> Result<Self> {
         let provider = protocol.provider();
         let base_url = Url::parse(base_url.trim_end_matches('/')).map_err(|e| {
-            Error::new(ErrorKind::Config, format!("invalid base URL `{base_url}`: {e}"))
-                .with_provider(provider)
-                .with_operation(Operation::Local)
+            Error::new(
+                ErrorKind::Config,
+                format!("invalid base URL `{base_url}`: {e}"),
+            )
+            .with_provider(provider)
+            .with_operation(Operation::Local)
         })?;
         if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
             return Err(Error::new(
@@ -93,7 +100,11 @@ impl Transport {
                     .with_provider(provider)
                     .with_source(e)
             })?;
-        let limiter = Arc::new(Limiter::new(provider, config.limits.clone(), runtime.clone()));
+        let limiter = Arc::new(Limiter::new(
+            provider,
+            config.limits.clone(),
+            runtime.clone(),
+        ));
         Ok(Transport {
             inner: Arc::new(Inner {
                 client,
@@ -138,7 +149,10 @@ impl Transport {
     /// Reserve a task slot in `pool` (see [`Limiter::reserve_task_slot`]), honouring the
     /// caller's deadline.
     pub async fn reserve_task_slot(&self, pool: &str) -> Result<TaskSlot> {
-        self.inner.limiter.reserve_task_slot(pool, current_deadline()).await
+        self.inner
+            .limiter
+            .reserve_task_slot(pool, current_deadline())
+            .await
     }
 
     /// Build the full URL of `path` under the base URL (prefix kept).
@@ -156,7 +170,9 @@ impl Transport {
             Error::new(ErrorKind::InvalidRequest, format!("bad request path: {e}"))
                 .with_provider(self.provider())
         })?;
-        if url.host_str() != self.inner.base_url.host_str() || url.port() != self.inner.base_url.port() {
+        if url.host_str() != self.inner.base_url.host_str()
+            || url.port() != self.inner.base_url.port()
+        {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
                 "refusing to send credentials to a host other than the configured one",
@@ -164,7 +180,8 @@ impl Transport {
             .with_provider(self.provider()));
         }
         if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         Ok(url)
     }
@@ -181,7 +198,10 @@ impl Transport {
         let mut reauthorized = false;
         let mut uncertain = false;
         let mut prev_delay = policy.base_delay;
-        let digest = request.body.as_ref().map(|b| hex::encode(Sha256::digest(b)));
+        let digest = request
+            .body
+            .as_ref()
+            .map(|b| hex::encode(Sha256::digest(b)));
 
         loop {
             attempt += 1;
@@ -218,14 +238,20 @@ impl Transport {
                                 }
                             }
                             let rejected_before_execution = response.status == 429
-                                || matches!(e.kind(), ErrorKind::RateLimited | ErrorKind::ConcurrencyLimited);
+                                || matches!(
+                                    e.kind(),
+                                    ErrorKind::RateLimited | ErrorKind::ConcurrencyLimited
+                                );
                             let landed = !rejected_before_execution
                                 && (response.status >= 500 || e.kind() == ErrorKind::Unavailable);
                             (e, landed)
                         }
                     }
                 }
-                AttemptOutcome::Failed { error, may_have_landed } => (error, may_have_landed),
+                AttemptOutcome::Failed {
+                    error,
+                    may_have_landed,
+                } => (error, may_have_landed),
             };
 
             let is_submit = request.operation == Operation::Submit;
@@ -243,7 +269,10 @@ impl Transport {
             let delay = match error.retryability() {
                 Retryability::Transient { after: Some(after) } => after.min(policy.retry_after_cap),
                 _ => {
-                    let hi = prev_delay.saturating_mul(3).min(policy.max_delay).max(policy.base_delay);
+                    let hi = prev_delay
+                        .saturating_mul(3)
+                        .min(policy.max_delay)
+                        .max(policy.base_delay);
                     rt.random.between(policy.base_delay, hi)
                 }
             };
@@ -258,9 +287,14 @@ impl Transport {
     }
 
     /// Send and decode the JSON body (after the vendor accepted the response).
-    pub async fn send_json<T: serde::de::DeserializeOwned>(&self, request: OutgoingRequest) -> Result<(T, HttpResponse)> {
+    pub async fn send_json<T: serde::de::DeserializeOwned>(
+        &self,
+        request: OutgoingRequest,
+    ) -> Result<(T, HttpResponse)> {
         let response = self.send(request).await?;
-        let value = response.json::<T>().map_err(|e| e.or_provider(self.provider()))?;
+        let value = response
+            .json::<T>()
+            .map_err(|e| e.or_provider(self.provider()))?;
         Ok((value, response))
     }
 
@@ -299,9 +333,17 @@ impl Transport {
             timeout = timeout.min(d.saturating_duration_since(rt.clock.now()));
         }
         if timeout.is_zero() {
-            return Err(self.base_error(ErrorKind::Timeout, "deadline reached before the request was sent; nothing was sent", request));
+            return Err(self.base_error(
+                ErrorKind::Timeout,
+                "deadline reached before the request was sent; nothing was sent",
+                request,
+            ));
         }
-        let mut builder = self.inner.client.request(method, url.clone()).timeout(timeout);
+        let mut builder = self
+            .inner
+            .client
+            .request(method, url.clone())
+            .timeout(timeout);
         for (k, v) in &signed.headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
@@ -324,7 +366,12 @@ impl Transport {
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let request_id = REQUEST_ID_HEADERS
             .iter()
@@ -333,23 +380,46 @@ impl Transport {
             Ok(b) => b,
             Err(BodyError::TooLarge(n)) => {
                 let e = self
-                    .base_error(ErrorKind::Decode, &format!("response body exceeds the {n}-byte cap; refusing to read more"), request)
+                    .base_error(
+                        ErrorKind::Decode,
+                        &format!("response body exceeds the {n}-byte cap; refusing to read more"),
+                        request,
+                    )
                     .with_http_status(status)
                     .or_request_id(request_id.as_deref());
                 // the vendor answered: for a submit the job may exist
-                return Ok(AttemptOutcome::Failed { error: e, may_have_landed: true });
+                return Ok(AttemptOutcome::Failed {
+                    error: e,
+                    may_have_landed: true,
+                });
             }
             Err(BodyError::Read(e)) => {
-                let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
+                let kind = if e.is_timeout() {
+                    ErrorKind::Timeout
+                } else {
+                    ErrorKind::Transport
+                };
                 let err = self
-                    .base_error(kind, "connection broke while reading the response body (truncated answer)", request)
+                    .base_error(
+                        kind,
+                        "connection broke while reading the response body (truncated answer)",
+                        request,
+                    )
                     .with_http_status(status)
                     .or_request_id(request_id.as_deref())
                     .with_source(e);
-                return Ok(AttemptOutcome::Failed { error: err, may_have_landed: true });
+                return Ok(AttemptOutcome::Failed {
+                    error: err,
+                    may_have_landed: true,
+                });
             }
         };
-        tracing::debug!(status, bytes = body.len(), request_id = request_id.as_deref().unwrap_or(""), "received");
+        tracing::debug!(
+            status,
+            bytes = body.len(),
+            request_id = request_id.as_deref().unwrap_or(""),
+            "received"
+        );
         let mut out = HttpResponse::new(status, body);
         out.headers = headers;
         out.request_id = request_id;
@@ -366,14 +436,26 @@ impl Transport {
         let connect_timeout = e.is_connect() && e.is_timeout();
         let (kind, msg) = if e.is_timeout() {
             if connect_timeout {
-                (ErrorKind::Timeout, "timed out connecting to the vendor; nothing was sent")
+                (
+                    ErrorKind::Timeout,
+                    "timed out connecting to the vendor; nothing was sent",
+                )
             } else {
-                (ErrorKind::Timeout, "timed out waiting for the vendor's answer")
+                (
+                    ErrorKind::Timeout,
+                    "timed out waiting for the vendor's answer",
+                )
             }
         } else if never_left {
-            (ErrorKind::Transport, "could not connect to the vendor; nothing was sent")
+            (
+                ErrorKind::Transport,
+                "could not connect to the vendor; nothing was sent",
+            )
         } else {
-            (ErrorKind::Transport, "the connection failed after the request was sent")
+            (
+                ErrorKind::Transport,
+                "the connection failed after the request was sent",
+            )
         };
         let error = self.base_error(kind, msg, request).with_source(e);
         AttemptOutcome::Failed {
@@ -382,7 +464,10 @@ impl Transport {
         }
     }
 
-    async fn read_body(&self, mut response: reqwest::Response) -> std::result::Result<Bytes, BodyError> {
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+    ) -> std::result::Result<Bytes, BodyError> {
         let cap = self.inner.config.max_body_bytes;
         if response.content_length().is_some_and(|n| n as usize > cap) {
             return Err(BodyError::TooLarge(cap));
@@ -411,15 +496,22 @@ impl Transport {
         if e.http_status().is_none() {
             e = e.with_http_status(response.status);
         }
-        if let Retryability::Transient { after: None } = e.retryability() {
-            if let Some(after) = response.header("retry-after").and_then(|v| parse_retry_after(v, self.inner.runtime.clock.now_utc())) {
-                e = e.with_retry(Retryability::Transient { after: Some(after) });
-            }
+        if let Retryability::Transient { after: None } = e.retryability()
+            && let Some(after) = response
+                .header("retry-after")
+                .and_then(|v| parse_retry_after(v, self.inner.runtime.clock.now_utc()))
+        {
+            e = e.with_retry(Retryability::Transient { after: Some(after) });
         }
         e
     }
 
-    fn outcome_unknown(&self, cause: Error, request: &OutgoingRequest, digest: Option<String>) -> Error {
+    fn outcome_unknown(
+        &self,
+        cause: Error,
+        request: &OutgoingRequest,
+        digest: Option<String>,
+    ) -> Error {
         let msg = format!(
             "the submit may have reached the vendor but its answer was lost ({}); it was NOT resent \
              to avoid paying twice — check the vendor console or list tasks before resubmitting",
@@ -466,10 +558,11 @@ pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Opt
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    if let Ok(secs) = v.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Some(Duration::from_secs_f64(secs.min(86_400.0)));
-        }
+    if let Ok(secs) = v.parse::<f64>()
+        && secs.is_finite()
+        && secs >= 0.0
+    {
+        return Some(Duration::from_secs_f64(secs.min(86_400.0)));
     }
     let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
     let delta = at.with_timezone(&chrono::Utc) - now;

@@ -32,7 +32,10 @@ pub struct Report {
 
 fn assert_no_secret(text: &str, secrets: &[String], what: &str) {
     for s in secrets {
-        assert!(!s.is_empty() && !text.contains(s.as_str()), "secret leaked in {what}: {text}");
+        assert!(
+            !s.is_empty() && !text.contains(s.as_str()),
+            "secret leaked in {what}: {text}"
+        );
     }
 }
 
@@ -41,29 +44,50 @@ pub async fn run<T: MediaTask>(suite: Suite<'_, T>) -> Report
 where
     T::Output: std::fmt::Debug,
 {
-    let Suite { task, submit, running, finished, secrets } = suite;
+    let Suite {
+        task,
+        submit,
+        running,
+        finished,
+        secrets,
+    } = suite;
     let mut report = Report::default();
     assert_no_secret(&format!("{task:?}"), &secrets, "Debug of the task");
     assert_no_secret(&format!("{task:#?}"), &secrets, "pretty Debug of the task");
     let info = task.info();
-    assert!(!info.provider.is_empty() && !info.kind.is_empty(), "TaskInfo must name provider and kind");
+    assert!(
+        !info.provider.is_empty() && !info.kind.is_empty(),
+        "TaskInfo must name provider and kind"
+    );
 
     // 1. submit → handle serde round-trip → poll with the restored handle
     if let Some(req) = submit {
-        let handle = task.submit(req).await.unwrap_or_else(|e| panic!("conformance submit failed: {e}"));
+        let handle = task
+            .submit(req)
+            .await
+            .unwrap_or_else(|e| panic!("conformance submit failed: {e}"));
         assert_eq!(handle.provider, info.provider, "handle provider");
         assert_eq!(handle.kind, info.kind, "handle kind");
         let json = serde_json::to_string(&handle).expect("handle serialises");
         assert_no_secret(&json, &secrets, "serialised handle");
         let back: TaskHandle = serde_json::from_str(&json).expect("handle deserialises");
         assert_eq!(back, handle, "handle serde round-trip");
-        task.poll(&back).await.unwrap_or_else(|e| panic!("poll with a restored handle failed: {e}"));
+        task.poll(&back)
+            .await
+            .unwrap_or_else(|e| panic!("poll with a restored handle failed: {e}"));
         report.submitted = Some(handle);
     }
 
     // 2. result before success is an error (never a fake success)
-    let snap = task.poll(&running).await.unwrap_or_else(|e| panic!("poll(running) failed: {e}"));
-    assert!(!snap.status.is_terminal(), "`running` handle must poll as non-terminal, got {:?}", snap.status);
+    let snap = task
+        .poll(&running)
+        .await
+        .unwrap_or_else(|e| panic!("poll(running) failed: {e}"));
+    assert!(
+        !snap.status.is_terminal(),
+        "`running` handle must poll as non-terminal, got {:?}",
+        snap.status
+    );
     match task.result(&running).await {
         Ok(out) => panic!("result() before success must be an error, got {out:?}"),
         Err(e) => {
@@ -73,9 +97,19 @@ where
     }
 
     // 3. poll after terminal is stable
-    let a = task.poll(&finished).await.unwrap_or_else(|e| panic!("poll(finished) failed: {e}"));
-    assert_eq!(a.status, TaskStatus::Succeeded, "`finished` handle must poll as Succeeded");
-    let b = task.poll(&finished).await.unwrap_or_else(|e| panic!("second poll(finished) failed: {e}"));
+    let a = task
+        .poll(&finished)
+        .await
+        .unwrap_or_else(|e| panic!("poll(finished) failed: {e}"));
+    assert_eq!(
+        a.status,
+        TaskStatus::Succeeded,
+        "`finished` handle must poll as Succeeded"
+    );
+    let b = task
+        .poll(&finished)
+        .await
+        .unwrap_or_else(|e| panic!("second poll(finished) failed: {e}"));
     assert_eq!(a.status, b.status, "poll after terminal must stay terminal");
 
     // 4. cancel after terminal never reports a fresh cancellation
@@ -87,7 +121,10 @@ where
         Ok(_) => {}
         Err(e) => {
             assert!(
-                matches!(e.kind(), ErrorKind::Unsupported | ErrorKind::InvalidRequest | ErrorKind::NotFound),
+                matches!(
+                    e.kind(),
+                    ErrorKind::Unsupported | ErrorKind::InvalidRequest | ErrorKind::NotFound
+                ),
                 "cancel after terminal: unexpected error {e}"
             );
             assert_no_secret(&e.to_string(), &secrets, "cancel error");
@@ -96,6 +133,8 @@ where
     report.cancel_after_terminal = Some(c.map_err(|e| e.kind()));
 
     // 5. result after success works
-    task.result(&finished).await.unwrap_or_else(|e| panic!("result(finished) failed: {e}"));
+    task.result(&finished)
+        .await
+        .unwrap_or_else(|e| panic!("result(finished) failed: {e}"));
     report
 }

@@ -16,4 +16,4 @@ mod scripted;
 mod time;
 
 pub use scripted::{ScriptedOutput, ScriptedTask};
-pub use time::{fake_runtime, FakeClock, InstantSleeper};
+pub use time::{FakeClock, InstantSleeper, fake_runtime};

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use mediatask_core::{
-    Artifact, ArtifactKind, CancelOutcome, Capabilities, Error, ErrorKind, HasArtifacts,
-    MediaTask, Result, TaskHandle, TaskInfo, TaskSnapshot, TaskStatus,
+    Artifact, ArtifactKind, CancelOutcome, Capabilities, Error, ErrorKind, HasArtifacts, MediaTask,
+    Result, TaskHandle, TaskInfo, TaskSnapshot, TaskStatus,
 };
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -19,7 +19,10 @@ pub struct ScriptedOutput {
 
 impl HasArtifacts for ScriptedOutput {
     fn artifacts(&self) -> Vec<Artifact> {
-        vec![Artifact::new(ArtifactKind::Other("fake".into()), format!("https://example.invalid/{}", self.task_id))]
+        vec![Artifact::new(
+            ArtifactKind::Other("fake".into()),
+            format!("https://example.invalid/{}", self.task_id),
+        )]
     }
 }
 
@@ -78,7 +81,11 @@ impl MediaTask for ScriptedTask {
     async fn poll(&self, _handle: &TaskHandle) -> Result<TaskSnapshot> {
         self.polls.fetch_add(1, Ordering::SeqCst);
         let mut script = self.script.lock().expect("script lock");
-        let next = if script.len() > 1 { script.pop_front() } else { None };
+        let next = if script.len() > 1 {
+            script.pop_front()
+        } else {
+            None
+        };
         let item = match next {
             Some(item) => item,
             None => match script.front() {
@@ -94,7 +101,9 @@ impl MediaTask for ScriptedTask {
     }
     async fn cancel(&self, _handle: &TaskHandle) -> Result<CancelOutcome> {
         match self.last.lock().expect("last lock").as_ref() {
-            Some(s) if s.status.is_terminal() => Ok(CancelOutcome::AlreadyFinished { status: s.status }),
+            Some(s) if s.status.is_terminal() => {
+                Ok(CancelOutcome::AlreadyFinished { status: s.status })
+            }
             _ => Ok(CancelOutcome::Requested),
         }
     }
@@ -103,7 +112,10 @@ impl MediaTask for ScriptedTask {
             Some(s) if s.status == TaskStatus::Succeeded => Ok(ScriptedOutput {
                 task_id: handle.task_id.clone(),
             }),
-            _ => Err(Error::new(ErrorKind::InvalidRequest, "task has not succeeded")),
+            _ => Err(Error::new(
+                ErrorKind::InvalidRequest,
+                "task has not succeeded",
+            )),
         }
     }
 }

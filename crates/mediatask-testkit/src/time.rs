@@ -26,7 +26,11 @@ impl FakeClock {
     }
     /// A clock whose wall time starts at 2026-01-01T00:00:00Z.
     pub fn default_start() -> Self {
-        Self::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("valid date"))
+        Self::new(
+            Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+                .single()
+                .expect("valid date"),
+        )
     }
     /// Move time forward.
     pub fn advance(&self, d: Duration) {
