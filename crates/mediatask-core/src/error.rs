@@ -474,9 +474,25 @@ impl std::error::Error for Error {
     }
 }
 
+/// A cause whose text was already redacted (the original error may quote secret values).
+#[derive(Debug)]
+struct RedactedCause(String);
+
+impl fmt::Display for RedactedCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RedactedCause {}
+
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
-        Error::new(ErrorKind::Decode, format!("invalid JSON: {e}")).with_source(e)
+        // serde_json quotes the offending value, which may be a secret: keep it out of both the
+        // message and the (Debug-printed) source.
+        let text = crate::secret::redact_quoted(&e.to_string());
+        Error::new(ErrorKind::Decode, format!("invalid JSON: {text}"))
+            .with_source(RedactedCause(text))
     }
 }
 
@@ -505,6 +521,15 @@ mod tests {
         assert!(Error::new(ErrorKind::RateLimited, "x").is_transient());
         assert!(!Error::new(ErrorKind::InvalidRequest, "x").is_transient());
         assert!(!Error::new(ErrorKind::OutcomeUnknown, "x").is_transient());
+    }
+
+    #[test]
+    fn json_errors_do_not_quote_values() {
+        let e: Error = serde_json::from_str::<u64>(r#""sk-live-123""#)
+            .unwrap_err()
+            .into();
+        assert_eq!(e.kind(), ErrorKind::Decode);
+        assert!(!format!("{e} {e:?}").contains("sk-live-123"), "{e:?}");
     }
 
     #[test]

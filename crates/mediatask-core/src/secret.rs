@@ -76,6 +76,43 @@ impl<'de> serde::Deserialize<'de> for Secret {
     }
 }
 
+/// Replace the contents of every double-quoted string in `text` with `***`.
+///
+/// Parser messages (serde_json's `invalid type: string "…", expected u64`) quote the value they
+/// choked on, which may be a token or a signed URL; run them through this before they reach an
+/// error message or a log.
+///
+/// ```
+/// let s = mediatask_core::secret::redact_quoted(r#"invalid type: string "sk-123", expected u64"#);
+/// assert_eq!(s, r#"invalid type: string "***", expected u64"#);
+/// ```
+pub fn redact_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if inside {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    inside = false;
+                    out.push_str("***\"");
+                }
+                _ => escaped = false,
+            }
+        } else {
+            out.push(c);
+            if c == '"' {
+                inside = true;
+            }
+        }
+    }
+    if inside {
+        out.push_str("***");
+    }
+    out
+}
+
 /// Compare two byte strings in time independent of where they differ (length still leaks).
 ///
 /// ```
