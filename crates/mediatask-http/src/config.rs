@@ -75,7 +75,7 @@ impl RetryPolicy {
 ///     .with_task_pool("default", 2);
 /// assert_eq!(limits.requests_per_second, Some(2));
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LimitConfig {
     /// At most this many requests in any sliding one-second window, across all actions.
@@ -89,6 +89,20 @@ pub struct LimitConfig {
     /// Extra length added to the one-second window to absorb network jitter between our
     /// timestamp and the vendor's.
     pub window_margin: Duration,
+}
+
+impl Default for LimitConfig {
+    /// No rate limit, no task pools, a 600 s task-slot wait and a 20 ms window margin (the
+    /// same values `HttpConfig::default().limits` has always had).
+    fn default() -> Self {
+        LimitConfig {
+            requests_per_second: None,
+            action_requests_per_second: BTreeMap::new(),
+            task_pools: BTreeMap::new(),
+            task_slot_wait: Duration::from_secs(600),
+            window_margin: Duration::from_millis(20),
+        }
+    }
 }
 
 impl LimitConfig {
@@ -145,11 +159,7 @@ impl Default for HttpConfig {
             request_timeout: Duration::from_secs(60),
             max_body_bytes: 16 * 1024 * 1024,
             retry: RetryPolicy::default(),
-            limits: LimitConfig {
-                task_slot_wait: Duration::from_secs(600),
-                window_margin: Duration::from_millis(20),
-                ..Default::default()
-            },
+            limits: LimitConfig::default(),
             user_agent: concat!("mediatask/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
     }

@@ -15,7 +15,7 @@ pub async fn download(url: &str, dest: &Path, max_bytes: u64) -> Result<u64> {
     let mut resp = client.get(url).send().await.map_err(|e| {
         Error::new(ErrorKind::Transport, format!("download of {shown} failed"))
             .with_operation(Operation::Result)
-            .with_source(e)
+            .with_source(e.without_url())
     })?;
     let status = resp.status().as_u16();
     if matches!(status, 403 | 404 | 410) {
@@ -42,7 +42,8 @@ pub async fn download(url: &str, dest: &Path, max_bytes: u64) -> Result<u64> {
     })?;
     let mut written = 0u64;
     while let Some(chunk) = resp.chunk().await.map_err(|e| {
-        Error::new(ErrorKind::Transport, format!("download of {shown} broke")).with_source(e)
+        Error::new(ErrorKind::Transport, format!("download of {shown} broke"))
+            .with_source(e.without_url())
     })? {
         written += chunk.len() as u64;
         if written > max_bytes {

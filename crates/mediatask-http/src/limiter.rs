@@ -70,9 +70,10 @@ impl Limiter {
         }
         let window = WINDOW + self.config.window_margin;
         loop {
-            let now = self.runtime.clock.now();
-            let ready_at = {
+            let (now, ready_at) = {
                 let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+                // read the clock under the lock: stamps stay sorted and never stale
+                let now = self.runtime.clock.now();
                 let mut ready_at = now;
                 for (key, n) in &limits {
                     let log = windows.entry((*key).to_owned()).or_default();
@@ -94,7 +95,7 @@ impl Limiter {
                     }
                     return Ok(());
                 }
-                ready_at
+                (now, ready_at)
             };
             if deadline.is_some_and(|d| ready_at > d) {
                 return Err(Error::new(

@@ -42,7 +42,7 @@ impl Method {
 ///     .with_operation(Operation::Submit);
 /// assert_eq!(req.body.as_deref(), Some(&b"{\"a\":1}"[..]));
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct OutgoingRequest {
     /// Method.
@@ -158,7 +158,7 @@ impl OutgoingRequest {
 }
 
 /// A response with its body fully read (bounded by the configured cap).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct HttpResponse {
     /// HTTP status.
@@ -225,6 +225,56 @@ impl HttpResponse {
     }
 }
 
+/// Query pairs with sensitive values hidden.
+fn redact_query(query: &[(String, String)]) -> Vec<(&str, &str)> {
+    query
+        .iter()
+        .map(|(k, v)| {
+            let v = if crate::redact::is_sensitive_key(k) {
+                "***"
+            } else {
+                v.as_str()
+            };
+            (k.as_str(), v)
+        })
+        .collect()
+}
+
+/// Redacted: sensitive headers and query values print as `***`; the body only by length (it
+/// may hold credentials, e.g. a token request).
+impl std::fmt::Debug for OutgoingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutgoingRequest")
+            .field("method", &self.method)
+            .field("path", &crate::redact::redact_url(&self.path))
+            .field("query", &redact_query(&self.query))
+            .field("headers", &crate::redact::redact_headers(&self.headers))
+            .field("body_bytes", &self.body.as_ref().map(|b| b.len()))
+            .field("operation", &self.operation)
+            .field("action", &self.action)
+            .field("dedupe_key", &self.dedupe_key)
+            .field("authenticate", &self.authenticate)
+            .finish()
+    }
+}
+
+/// Redacted: sensitive headers print as `***`; the body only by length (a token endpoint's
+/// answer holds the token).
+impl std::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &crate::redact::redact_headers(&self.headers))
+            .field("body_bytes", &self.body.len())
+            .field("request_id", &self.request_id)
+            .field("attempt", &self.attempt)
+            .field("prior_attempt_uncertain", &self.prior_attempt_uncertain)
+            .field("operation", &self.operation)
+            .field("action", &self.action)
+            .finish()
+    }
+}
+
 /// Decode JSON bytes; on failure a `Decode` error describing what was received (HTML page,
 /// empty or truncated body) with a redacted snippet.
 ///
@@ -247,9 +297,16 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
         } else if e.is_eof() {
             "a truncated JSON body".to_owned()
         } else if e.is_data() {
-            format!("JSON of an unexpected shape ({e})")
+            // serde quotes the offending value (maybe a token): keep only its position/type
+            format!(
+                "JSON of an unexpected shape ({})",
+                mediatask_core::secret::redact_quoted(&e.to_string())
+            )
         } else {
-            format!("malformed JSON ({e})")
+            format!(
+                "malformed JSON ({})",
+                mediatask_core::secret::redact_quoted(&e.to_string())
+            )
         };
         Error::new(
             ErrorKind::Decode,
@@ -258,6 +315,48 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
                 crate::redact::snippet(body, 120)
             ),
         )
-        .with_source(e)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_credentials() {
+        let req =
+            OutgoingRequest::post_json("Token", "/auth", &serde_json::json!({"k": "body-secret"}))
+                .unwrap()
+                .with_query("sign", "query-secret")
+                .with_query("page", "2")
+                .with_header("Authorization", "Bearer header-secret");
+        let text = format!("{req:?} {req:#?}");
+        for secret in ["body-secret", "query-secret", "header-secret"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        assert!(text.contains("page") && text.contains("\"2\""), "{text}");
+
+        let resp = HttpResponse::new(200, r#"{"token":"resp-secret"}"#)
+            .with_header("Set-Cookie", "sid=cookie-secret");
+        let text = format!("{resp:?}");
+        assert!(
+            !text.contains("resp-secret") && !text.contains("cookie-secret"),
+            "{text}"
+        );
+        assert!(text.contains("200"), "{text}");
+    }
+
+    #[test]
+    fn decode_errors_do_not_quote_values() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Shape {
+            token: u64,
+        }
+        let err = decode_json::<Shape>(br#"{"token":"tok-secret-1"}"#).unwrap_err();
+        let text = format!("{err} {err:?}");
+        assert_eq!(err.kind(), ErrorKind::Decode);
+        assert!(!text.contains("tok-secret-1"), "{text}");
+        assert!(text.contains("unexpected shape"), "{text}");
+    }
 }

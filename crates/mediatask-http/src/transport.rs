@@ -98,7 +98,7 @@ impl Transport {
             .map_err(|e| {
                 Error::new(ErrorKind::Config, "cannot build HTTP client")
                     .with_provider(provider)
-                    .with_source(e)
+                    .with_source(e.without_url())
             })?;
         let limiter = Arc::new(Limiter::new(
             provider,
@@ -160,7 +160,10 @@ impl Transport {
         if !path.starts_with('/') || path.starts_with("//") || path.contains("://") {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
-                format!("request path `{path}` must be relative to the configured host"),
+                format!(
+                    "request path `{}` must be relative to the configured host",
+                    redact::redact_url(path)
+                ),
             )
             .with_provider(self.provider())
             .with_operation(Operation::Local));
@@ -394,20 +397,25 @@ impl Transport {
                 });
             }
             Err(BodyError::Read(e)) => {
-                let kind = if e.is_timeout() {
-                    ErrorKind::Timeout
+                // A body cut short is a Decode error (design.md, HTTP rule 6); it stays
+                // transient so idempotent calls retry it (a submit becomes OutcomeUnknown).
+                let (kind, msg) = if e.is_timeout() {
+                    (
+                        ErrorKind::Timeout,
+                        "timed out while reading the response body (truncated answer)",
+                    )
                 } else {
-                    ErrorKind::Transport
+                    (
+                        ErrorKind::Decode,
+                        "the connection broke while reading the response body (truncated answer)",
+                    )
                 };
                 let err = self
-                    .base_error(
-                        kind,
-                        "connection broke while reading the response body (truncated answer)",
-                        request,
-                    )
+                    .base_error(kind, msg, request)
+                    .with_retry(Retryability::TRANSIENT)
                     .with_http_status(status)
                     .or_request_id(request_id.as_deref())
-                    .with_source(e);
+                    .with_source(e.without_url());
                 return Ok(AttemptOutcome::Failed {
                     error: err,
                     may_have_landed: true,
@@ -457,7 +465,10 @@ impl Transport {
                 "the connection failed after the request was sent",
             )
         };
-        let error = self.base_error(kind, msg, request).with_source(e);
+        // reqwest's Display names the full URL (maybe with signed query parameters): drop it.
+        let error = self
+            .base_error(kind, msg, request)
+            .with_source(e.without_url());
         AttemptOutcome::Failed {
             error,
             may_have_landed: !(never_left || connect_timeout),
@@ -472,7 +483,27 @@ impl Transport {
         if response.content_length().is_some_and(|n| n as usize > cap) {
             return Err(BodyError::TooLarge(cap));
         }
-        let mut buf = BytesMut::new();
+        // Most answers arrive in one chunk: hand it over without copying.
+        let Some(first) = response.chunk().await.map_err(BodyError::Read)? else {
+            return Ok(Bytes::new());
+        };
+        if first.len() > cap {
+            return Err(BodyError::TooLarge(cap));
+        }
+        let Some(second) = response.chunk().await.map_err(BodyError::Read)? else {
+            return Ok(first);
+        };
+        let mut buf = BytesMut::with_capacity(
+            response
+                .content_length()
+                .map_or(first.len() + second.len(), |n| n as usize)
+                .min(cap),
+        );
+        buf.extend_from_slice(&first);
+        if buf.len() + second.len() > cap {
+            return Err(BodyError::TooLarge(cap));
+        }
+        buf.extend_from_slice(&second);
         while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
             if buf.len() + chunk.len() > cap {
                 return Err(BodyError::TooLarge(cap));
