@@ -1,0 +1,430 @@
+//! Tencent Cloud VOD AIGC (API 3.0): every call is `POST /` with `X-TC-Action`,
+//! `X-TC-Version: 2018-07-17`, `X-TC-Timestamp` (±5 min) and a TC3-HMAC-SHA256
+//! `Authorization` recomputed here from the received request. Answers are
+//! `{"Response": {..., "RequestId"}}` in HTTP 200, errors `{"Response": {"Error": {"Code",
+//! "Message"}, "RequestId"}}`. `SessionId` dedupes submits (a reuse is rejected).
+//!
+//! Actions: `CreateAigcAudioClone`, `CreateAigcVideoTask`, `CreateAigcImageTask`,
+//! `CreateAigcAudioTask`, `DescribeTaskDetail` (WAITING → PROCESSING → FINISH / ABORTED with the
+//! sub-task `ErrCode`/`ErrCodeExt`/`Progress`), `ManageTask` (`Abort`, WAITING tasks only).
+
+use super::tc3;
+use crate::faults::FaultTarget;
+use crate::state::{EmuTask, Phase, VendorCtx};
+use crate::wire::{Dialect, Fired, json, json_retry_after, request_id};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::Response;
+use axum::routing::post;
+use axum::{Extension, Router};
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Provider name.
+pub(crate) const NAME: &str = "tencent-vod";
+const VERSION: &str = "2018-07-17";
+
+/// (action, TaskType, detail field, result file)
+const CREATES: &[(&str, &str, &str, &str)] = &[
+    (
+        "CreateAigcAudioClone",
+        "CreateAigcAudioClone",
+        "CreateAigcAudioCloneTask",
+        "demo.wav",
+    ),
+    (
+        "CreateAigcVideoTask",
+        "AigcVideoTask",
+        "AigcVideoTask",
+        "video.mp4",
+    ),
+    (
+        "CreateAigcImageTask",
+        "AigcImageTask",
+        "AigcImageTask",
+        "image.png",
+    ),
+    (
+        "CreateAigcAudioTask",
+        "AigcAudioTask",
+        "AigcAudioTask",
+        "audio.wav",
+    ),
+];
+
+#[derive(Debug)]
+pub(crate) struct TencentDialect;
+
+fn action_of(headers: &HeaderMap) -> &str {
+    headers
+        .get("x-tc-action")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+fn error(code: &str, message: &str) -> Response {
+    json(
+        StatusCode::OK,
+        json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id()}}),
+    )
+}
+
+fn ok(mut fields: Value) -> Response {
+    fields["RequestId"] = json!(request_id());
+    json(StatusCode::OK, json!({ "Response": fields }))
+}
+
+impl Dialect for TencentDialect {
+    fn classify(&self, _method: &Method, _path: &str, headers: &HeaderMap) -> FaultTarget {
+        match action_of(headers) {
+            a if a.starts_with("CreateAigc") => FaultTarget::Submit,
+            "DescribeTaskDetail" => FaultTarget::Poll,
+            "ManageTask" => FaultTarget::Cancel,
+            _ => FaultTarget::Any,
+        }
+    }
+    fn throttled(&self, retry_after_secs: u64) -> Response {
+        json_retry_after(
+            StatusCode::OK,
+            json!({"Response": {"Error": {"Code": "RequestLimitExceeded", "Message": "Your current request times exceeds the frequency limit."}, "RequestId": request_id()}}),
+            retry_after_secs,
+        )
+    }
+    fn server_error(&self, status: u16) -> Response {
+        json(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            json!({"Response": {"Error": {"Code": "InternalError", "Message": "An internal error has occurred."}, "RequestId": request_id()}}),
+        )
+    }
+}
+
+pub(crate) fn router(ctx: Arc<VendorCtx>) -> Router {
+    Router::new().route("/", post(handle)).with_state(ctx)
+}
+
+/// Check version, timestamp window and signature exactly like API 3.0 does.
+fn verify(
+    ctx: &VendorCtx,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), Response> {
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
+    let fail = |code: &str, msg: &str| {
+        ctx.auth_failed();
+        error(code, msg)
+    };
+    let Some(auth) = header("authorization").and_then(tc3::parse_authorization) else {
+        return Err(fail(
+            "AuthFailure.InvalidAuthorization",
+            "Authorization header is missing or malformed.",
+        ));
+    };
+    let Some(ts) = header("x-tc-timestamp").and_then(|t| t.parse::<i64>().ok()) else {
+        return Err(error(
+            "MissingParameter",
+            "The request is missing a required parameter `X-TC-Timestamp`.",
+        ));
+    };
+    match header("x-tc-version") {
+        Some(VERSION) => {}
+        Some(_) => {
+            return Err(error(
+                "NoSuchVersion",
+                "The requested version does not exist.",
+            ));
+        }
+        None => {
+            return Err(error(
+                "MissingParameter",
+                "The request is missing a required parameter `X-TC-Version`.",
+            ));
+        }
+    }
+    let now = Utc::now().timestamp();
+    if (now - ts).abs() > ctx.config.tencent_skew.as_secs() as i64 {
+        return Err(fail(
+            "AuthFailure.SignatureExpire",
+            &format!(
+                "Signature expired. Timestamp {ts} differs from server time {now} by more than 300 seconds."
+            ),
+        ));
+    }
+    let creds = &ctx.config.credentials;
+    if auth.secret_id != creds.tencent_secret_id {
+        return Err(fail(
+            "AuthFailure.SecretIdNotFound",
+            "The SecretId is not found.",
+        ));
+    }
+    let utc_date = Utc
+        .timestamp_opt(ts, 0)
+        .single()
+        .map(|d: DateTime<Utc>| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    if auth.date != utc_date || auth.service != "vod" {
+        return Err(fail(
+            "AuthFailure.SignatureFailure",
+            "The credential scope date must be the UTC date of X-TC-Timestamp and the service `vod`.",
+        ));
+    }
+    if !auth.signed_headers.iter().any(|h| h == "content-type")
+        || !auth.signed_headers.iter().any(|h| h == "host")
+    {
+        return Err(fail(
+            "AuthFailure.SignatureFailure",
+            "SignedHeaders must include content-type and host.",
+        ));
+    }
+    let mut signed = Vec::new();
+    for name in &auth.signed_headers {
+        match header(name) {
+            Some(v) => signed.push((name.clone(), v.to_owned())),
+            None => {
+                return Err(fail(
+                    "AuthFailure.SignatureFailure",
+                    &format!("Signed header `{name}` is missing."),
+                ));
+            }
+        }
+    }
+    let canonical = tc3::canonical_request(
+        method.as_str(),
+        uri.path(),
+        uri.query().unwrap_or(""),
+        &signed,
+        body,
+    );
+    let sts = tc3::string_to_sign(ts, &auth.date, &auth.service, &canonical);
+    let expected = tc3::signature(&creds.tencent_secret_key, &auth.date, &auth.service, &sts);
+    if !crate::vendors::keys_match(&auth.signature, &expected) {
+        return Err(fail(
+            "AuthFailure.SignatureFailure",
+            "The provided credentials could not be validated. Please check your signature is correct.",
+        ));
+    }
+    Ok(())
+}
+
+async fn handle(
+    State(ctx): State<Arc<VendorCtx>>,
+    Extension(Fired(fired)): Extension<Fired>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    if let Err(e) = verify(&ctx, &method, &uri, &headers, &body) {
+        return e;
+    }
+    let req: Value = match serde_json::from_slice(&body) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => return error("InvalidParameter", "The request body is not a JSON object."),
+    };
+    let action = action_of(&headers).to_owned();
+    if let Some(spec) = CREATES.iter().find(|c| c.0 == action) {
+        return create(&ctx, spec.0, &req, &fired);
+    }
+    match action.as_str() {
+        "DescribeTaskDetail" => describe(&ctx, &req, &fired),
+        "ManageTask" => manage(&ctx, &req),
+        "" => error(
+            "MissingParameter",
+            "The request is missing a required parameter `X-TC-Action`.",
+        ),
+        other => error(
+            "InvalidAction",
+            &format!("The action `{other}` does not exist."),
+        ),
+    }
+}
+
+fn str_field<'a>(req: &'a Value, f: &str) -> Option<&'a str> {
+    req.get(f).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+fn create(ctx: &VendorCtx, action: &str, req: &Value, fired: &[crate::Fault]) -> Response {
+    if action == "CreateAigcAudioClone" && str_field(req, "VoiceId").is_none() {
+        return error(
+            "MissingParameter",
+            "The request is missing a required parameter `VoiceId`.",
+        );
+    }
+    if let Some(session) = str_field(req, "SessionId") {
+        if session.chars().count() > 50 {
+            return error(
+                "InvalidParameterValue.SessionIdTooLong",
+                "SessionId exceeds 50 characters.",
+            );
+        }
+        let mut inner = ctx.lock();
+        if inner.sessions.contains_key(session) {
+            inner.stats.duplicate_rejections += 1;
+            drop(inner);
+            return error(
+                &ctx.config.tencent_duplicate_session_code,
+                "A task with this SessionId was already submitted (deduplication window).",
+            );
+        }
+    }
+    let sub_app = req
+        .get("SubAppId")
+        .and_then(Value::as_i64)
+        .unwrap_or(251_000_000);
+    let id = format!("{sub_app}-{action}-{}t", uuid::Uuid::new_v4().simple());
+    match ctx.create_task(id.clone(), action, req.clone(), fired) {
+        Some(_) => {
+            if let Some(session) = str_field(req, "SessionId") {
+                ctx.lock().sessions.insert(session.to_owned(), id.clone());
+            }
+            ok(json!({"TaskId": id}))
+        }
+        None => error(
+            "LimitExceeded.Quota",
+            "The number of concurrent tasks exceeds the limit.",
+        ),
+    }
+}
+
+fn iso(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn output(ctx: &VendorCtx, task: &EmuTask, file: &str, fired: &[crate::Fault]) -> Value {
+    let (url, expires) = ctx.file_url(&task.id, file, fired);
+    if task.kind == "CreateAigcAudioClone" {
+        let demo = if str_field(&task.request, "Text").is_some() {
+            json!(url)
+        } else {
+            json!("")
+        };
+        return json!({
+            "TaskId": task.id,
+            "State": "SUCCESS",
+            "VoiceId": task.request.get("VoiceId").cloned().unwrap_or(Value::Null),
+            "DemoAudio": demo,
+            "Payload": task.request.get("Payload").cloned().unwrap_or(json!("")),
+            "CreatedAt": iso(task.created_utc),
+        });
+    }
+    let ext = file.rsplit('.').next().unwrap_or("");
+    json!({
+        "FileInfos": [{
+            "StorageMode": "Temporary",
+            "FileUrl": url,
+            "FileId": "",
+            "ExpireTime": iso(expires),
+            "FileType": ext,
+            "MediaName": file,
+            "ClassId": 0,
+            "UsageType": "",
+        }],
+        "ProcedureTaskIds": [],
+        "Usage": {"TotalTokens": 0},
+    })
+}
+
+fn describe(ctx: &VendorCtx, req: &Value, fired: &[crate::Fault]) -> Response {
+    let Some(id) = str_field(req, "TaskId") else {
+        return error(
+            "MissingParameter",
+            "The request is missing a required parameter `TaskId`.",
+        );
+    };
+    let Some(task) = ctx.task(id) else {
+        return error(
+            "ResourceNotFound",
+            "The task does not exist or is older than 3 days.",
+        );
+    };
+    let Some(spec) = CREATES.iter().find(|c| c.0 == task.kind) else {
+        return error("ResourceNotFound", "The task does not exist.");
+    };
+    let phase = task.phase(&ctx.timing, std::time::Instant::now());
+    let (status, sub_status, progress, err_code, err_ext, message) = match &phase {
+        Phase::Queued { .. } => ("WAITING", "PROCESSING", 0, 0, String::new(), String::new()),
+        Phase::Running { progress, .. } => (
+            "PROCESSING",
+            "PROCESSING",
+            *progress,
+            0,
+            String::new(),
+            String::new(),
+        ),
+        Phase::Succeeded => ("FINISH", "FINISH", 100, 0, String::new(), String::new()),
+        Phase::Failed { code, message } => (
+            "FINISH",
+            "FINISH",
+            100,
+            70000,
+            if code.is_empty() {
+                "InternalError".to_owned()
+            } else {
+                code.clone()
+            },
+            if message.is_empty() {
+                "The task failed (emulated).".to_owned()
+            } else {
+                message.clone()
+            },
+        ),
+        Phase::Cancelled => ("ABORTED", "FINISH", 0, 0, String::new(), String::new()),
+    };
+    let out = if phase == Phase::Succeeded {
+        output(ctx, &task, spec.3, fired)
+    } else {
+        Value::Null
+    };
+    let finished = phase
+        .is_terminal()
+        .then(|| iso(task.finished_utc(&ctx.timing)));
+    let detail = json!({
+        "TaskId": task.id,
+        "Status": sub_status,
+        "ErrCode": err_code,
+        "ErrCodeExt": err_ext,
+        "Message": message,
+        "Progress": progress,
+        "Input": task.request,
+        "Output": out,
+        "SessionId": task.request.get("SessionId").cloned().unwrap_or(json!("")),
+        "SessionContext": task.request.get("SessionContext").cloned().unwrap_or(json!("")),
+    });
+    let mut fields = json!({
+        "TaskType": spec.1,
+        "Status": status,
+        "CreateTime": iso(task.created_utc),
+        "BeginProcessTime": if matches!(phase, Phase::Queued { .. }) { json!("0000-00-00T00:00:00Z") } else { json!(iso(task.created_utc)) },
+        "FinishTime": finished.map_or(json!("0000-00-00T00:00:00Z"), |f| json!(f)),
+    });
+    for (_, _, field, _) in CREATES {
+        fields[*field] = Value::Null;
+    }
+    fields[spec.2] = detail;
+    ok(fields)
+}
+
+fn manage(ctx: &VendorCtx, req: &Value) -> Response {
+    if str_field(req, "OperationType") != Some("Abort") {
+        return error(
+            "InvalidParameterValue.InvalidOperationType",
+            "OperationType must be `Abort`.",
+        );
+    }
+    let Some(id) = str_field(req, "TaskId") else {
+        return error(
+            "MissingParameter",
+            "The request is missing a required parameter `TaskId`.",
+        );
+    };
+    match ctx.cancel(id, true) {
+        None => error("ResourceNotFound", "The task does not exist."),
+        Some(Phase::Queued { .. }) => ok(json!({})),
+        Some(_) => error(
+            "FailedOperation",
+            "Only tasks in WAITING status can be aborted.",
+        ),
+    }
+}

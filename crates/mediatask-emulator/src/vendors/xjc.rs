@@ -1,0 +1,368 @@
+//! ai-xjc (`/api/model/v5/...`): token from `GET /oauth/token?accessKey&timestamp&sign` with
+//! `sign = md5(accessKey + timestamp_ms + secretKey)` (timestamp valid 3 minutes), then header
+//! `authorization-token` on every call. Envelope `{"code", "msg", "data"}` in HTTP 200; codes
+//! from the seed's table (20002 invalid token, 20003 bad signature, 20004 bad parameters,
+//! 20006 not found, 10003 too frequent…). Status 1 queued, 2 processing, 3 done, 4 failed.
+
+use crate::faults::FaultTarget;
+use crate::state::{Phase, TokenProblem, VendorCtx};
+use crate::wire::{Dialect, Fired, json, json_retry_after};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use md5::{Digest, Md5};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Provider name.
+pub(crate) const NAME: &str = "xjc";
+
+#[derive(Debug)]
+pub(crate) struct XjcDialect;
+
+fn biz(code: i64, msg: &str) -> Response {
+    json(
+        StatusCode::OK,
+        json!({"code": code, "msg": msg, "data": null}),
+    )
+}
+
+fn ok(data: Value) -> Response {
+    json(StatusCode::OK, json!({"code": 0, "msg": "", "data": data}))
+}
+
+impl Dialect for XjcDialect {
+    fn classify(&self, _method: &Method, path: &str, _headers: &HeaderMap) -> FaultTarget {
+        if path.ends_with("/oauth/token") {
+            FaultTarget::Token
+        } else if path.ends_with("/detail") || path.ends_with("/inspect") {
+            FaultTarget::Poll
+        } else if path.ends_with("/create") || path.ends_with("/train") {
+            FaultTarget::Submit
+        } else {
+            FaultTarget::Any
+        }
+    }
+    fn throttled(&self, retry_after_secs: u64) -> Response {
+        json_retry_after(
+            StatusCode::OK,
+            json!({"code": 10003, "msg": "操作频繁", "data": null}),
+            retry_after_secs,
+        )
+    }
+    fn server_error(&self, status: u16) -> Response {
+        json(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            json!({"code": 10001, "msg": "系统异常", "data": null}),
+        )
+    }
+}
+
+/// The documented sign: lowercase hex MD5 of `accessKey + timestamp + secretKey`.
+///
+/// ```
+/// assert_eq!(
+///     mediatask_emulator::xjc_sign("AK_TEST", "1700000000000", "SK_TEST"),
+///     "997174d9d3b64238ae54744e97d0fceb"
+/// );
+/// ```
+pub fn xjc_sign(access_key: &str, timestamp_ms: &str, secret_key: &str) -> String {
+    hex::encode(Md5::digest(format!(
+        "{access_key}{timestamp_ms}{secret_key}"
+    )))
+}
+
+pub(crate) fn router(ctx: Arc<VendorCtx>) -> Router {
+    let mut r = Router::new()
+        .route("/api/model/v5/oauth/token", get(token))
+        .route("/api/model/v5/works/create", post(works_create))
+        .route("/api/model/v5/works/inspect", post(works_inspect))
+        .route("/api/model/v5/user/balance", get(balance));
+    for tier in ["lite", "pro"] {
+        r = r
+            .route(
+                &format!("/api/model/v5/voice/{tier}/train"),
+                post(voice_train),
+            )
+            .route(
+                &format!("/api/model/v5/voice/{tier}/train/detail"),
+                post(voice_train_detail),
+            )
+            .route(
+                &format!("/api/model/v5/voice/{tier}/create"),
+                post(voice_create),
+            )
+            .route(
+                &format!("/api/model/v5/voice/{tier}/create/detail"),
+                post(voice_create_detail),
+            );
+    }
+    r.with_state(ctx)
+}
+
+async fn token(
+    State(ctx): State<Arc<VendorCtx>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (Some(ak), Some(ts), Some(sign)) = (q.get("accessKey"), q.get("timestamp"), q.get("sign"))
+    else {
+        return biz(20004, "accessKey必传, 时间戳必传, 签名必传");
+    };
+    let creds = &ctx.config.credentials;
+    if ak != &creds.xjc_access_key {
+        ctx.auth_failed();
+        return biz(20001, "未开通帐号");
+    }
+    let now = chrono::Utc::now().timestamp_millis();
+    let fresh = ts
+        .parse::<i64>()
+        .is_ok_and(|t| (now - t).abs() <= ctx.config.xjc_sign_window.as_millis() as i64);
+    let expected = xjc_sign(ak, ts, &creds.xjc_secret_key);
+    if !fresh || !crate::vendors::keys_match(sign, &expected) {
+        ctx.auth_failed();
+        return biz(20003, "签名错误");
+    }
+    let (token, expires) = ctx.issue_token();
+    ok(json!({"token": token, "expiresIn": expires}))
+}
+
+/// Check the token and parse the JSON body.
+fn guard(
+    ctx: &VendorCtx,
+    headers: &HeaderMap,
+    body: &[u8],
+    fired: &[crate::Fault],
+) -> Result<Value, Response> {
+    let token = headers
+        .get("authorization-token")
+        .and_then(|v| v.to_str().ok());
+    match ctx.check_token(token, fired) {
+        Ok(()) => {}
+        Err(TokenProblem::Missing | TokenProblem::Unknown | TokenProblem::Expired) => {
+            return Err(biz(20002, "无效token"));
+        }
+    }
+    match serde_json::from_slice(body) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        _ => Err(biz(20004, "参数不正确")),
+    }
+}
+
+fn str_field<'a>(req: &'a Value, f: &str) -> &'a str {
+    req.get(f).and_then(Value::as_str).unwrap_or("")
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn status_of(phase: &Phase) -> (i64, String) {
+    match phase {
+        Phase::Queued { .. } => (1, String::new()),
+        Phase::Running { .. } => (2, String::new()),
+        Phase::Succeeded => (3, String::new()),
+        Phase::Failed { code, message } => (
+            4,
+            if message.is_empty() {
+                format!("{} (emulated failure {code})", failure_text(code))
+            } else {
+                message.clone()
+            },
+        ),
+        Phase::Cancelled => (4, "已取消".into()),
+    }
+}
+
+fn failure_text(code: &str) -> &'static str {
+    match code {
+        "20011" => "获取音频资源失败",
+        "20012" => "获取视频资源失败",
+        "20018" => "文件下载失败",
+        "30001" => "音色训练提交失败",
+        _ => "执行失败",
+    }
+}
+
+async fn works_create(
+    State(ctx): State<Arc<VendorCtx>>,
+    Extension(Fired(fired)): Extension<Fired>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let req = match guard(&ctx, &headers, &body, &fired) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    if str_field(&req, "audioUrl").is_empty()
+        && str_field(&req, "videoUrl").is_empty()
+        && str_field(&req, "text").is_empty()
+    {
+        return biz(20016, "缺少必要文件");
+    }
+    if str_field(&req, "text").chars().count() > 10_000
+        || str_field(&req, "title").chars().count() > 20
+    {
+        return biz(20004, "参数不正确");
+    }
+    let id = new_id();
+    match ctx.create_task(id.clone(), "works", req, &fired) {
+        Some(_) => ok(json!({"jobId": id})),
+        None => biz(20007, "正在生成中的作品数量达到上限"),
+    }
+}
+
+async fn works_inspect(
+    State(ctx): State<Arc<VendorCtx>>,
+    Extension(Fired(fired)): Extension<Fired>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let req = match guard(&ctx, &headers, &body, &fired) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let Some(task) = ctx
+        .task(str_field(&req, "jobId"))
+        .filter(|t| t.kind == "works")
+    else {
+        return biz(20006, "找不到资源");
+    };
+    let phase = task.phase(&ctx.timing, std::time::Instant::now());
+    let (status, error_message) = status_of(&phase);
+    let (video, duration) = if phase == Phase::Succeeded {
+        (ctx.file_url(&task.id, "works.mp4", &fired).0, 3)
+    } else {
+        (String::new(), 0)
+    };
+    ok(
+        json!({"status": status, "errorMessage": error_message, "videoUrl": video, "duration": duration}),
+    )
+}
+
+fn tier_of(path: &str) -> &'static str {
+    if path.contains("/voice/pro/") {
+        "PRO"
+    } else {
+        "LITE"
+    }
+}
+
+async fn voice_train(
+    State(ctx): State<Arc<VendorCtx>>,
+    Extension(Fired(fired)): Extension<Fired>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let req = match guard(&ctx, &headers, &body, &fired) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    if str_field(&req, "audioUrl").is_empty() {
+        return biz(20016, "缺少必要文件");
+    }
+    let tier = tier_of(uri.path());
+    let speaker = match str_field(&req, "speakerId") {
+        "" => format!("spk_{}", &new_id()[..16]),
+        s => s.to_owned(),
+    };
+    // a speakerId may be retrained: the task key is the speaker id plus a training counter
+    match ctx.create_task(speaker.clone(), &format!("train/{tier}"), req, &fired) {
+        Some(_) => ok(json!({"speakerId": speaker})),
+        None => biz(20007, "正在生成中的作品数量达到上限"),
+    }
+}
+
+async fn voice_train_detail(
+    State(ctx): State<Arc<VendorCtx>>,
+    Extension(Fired(fired)): Extension<Fired>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let req = match guard(&ctx, &headers, &body, &fired) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let tier = tier_of(uri.path());
+    let Some(task) = ctx
+        .task(str_field(&req, "speakerId"))
+        .filter(|t| t.kind == format!("train/{tier}"))
+    else {
+        return biz(20006, "找不到资源");
+    };
+    let phase = task.phase(&ctx.timing, std::time::Instant::now());
+    let (status, error_message) = status_of(&phase);
+    ok(json!({
+        "status": status,
+        "errorMessage": error_message,
+        "speakerId": task.id,
+        "userId": "emulator-user",
+        "accessKey": ctx.config.credentials.xjc_access_key,
+        "type": tier,
+    }))
+}
+
+async fn voice_create(
+    State(ctx): State<Arc<VendorCtx>>,
+    Extension(Fired(fired)): Extension<Fired>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let req = match guard(&ctx, &headers, &body, &fired) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    if str_field(&req, "speakerId").is_empty() || str_field(&req, "content").is_empty() {
+        return biz(20004, "参数不正确");
+    }
+    let tier = tier_of(uri.path());
+    let id = new_id();
+    match ctx.create_task(id.clone(), &format!("synth/{tier}"), req, &fired) {
+        Some(_) => ok(json!({"jobId": id})),
+        None => biz(20007, "正在生成中的作品数量达到上限"),
+    }
+}
+
+async fn voice_create_detail(
+    State(ctx): State<Arc<VendorCtx>>,
+    Extension(Fired(fired)): Extension<Fired>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let req = match guard(&ctx, &headers, &body, &fired) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let tier = tier_of(uri.path());
+    let Some(task) = ctx
+        .task(str_field(&req, "jobId"))
+        .filter(|t| t.kind == format!("synth/{tier}"))
+    else {
+        return biz(20006, "找不到资源");
+    };
+    let phase = task.phase(&ctx.timing, std::time::Instant::now());
+    let (status, error_message) = status_of(&phase);
+    let (url, duration) = if phase == Phase::Succeeded {
+        (ctx.file_url(&task.id, "speech.wav", &fired).0, 1)
+    } else {
+        (String::new(), 0)
+    };
+    ok(json!({"status": status, "errorMessage": error_message, "url": url, "duration": duration}))
+}
+
+async fn balance(
+    State(ctx): State<Arc<VendorCtx>>,
+    Extension(Fired(fired)): Extension<Fired>,
+    headers: HeaderMap,
+) -> Response {
+    match guard(&ctx, &headers, b"{}", &fired) {
+        Ok(_) => ok(json!({"balance": 1000})),
+        Err(e) => e,
+    }
+}
