@@ -113,7 +113,8 @@ fn redact_json_values(text: &str) -> String {
     while let Some(start) = rest.find('"') {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        let Some(end) = after.find('"') else {
+        // escape-aware, so a `\"` inside a string never shifts keys and values out of step
+        let Some(end) = find_string_end(after) else {
             out.push_str(&rest[start..]);
             return out;
         };
@@ -210,6 +211,14 @@ mod tests {
         let s = snippet(body.as_bytes(), 50);
         assert!(s.chars().count() <= 51);
         assert!(!s.contains('\n'));
+    }
+
+    #[test]
+    fn escaped_quotes_do_not_shift_keys_and_values() {
+        let body = br#"{"note":"say \"hi\" ","token":"tok-1","a":"\\","secret_key":"sk-2"}"#;
+        let s = snippet(body, 500);
+        assert!(!s.contains("tok-1") && !s.contains("sk-2"), "{s}");
+        assert!(s.contains(r#"say \"hi\""#), "{s}");
     }
 
     #[test]

@@ -1,0 +1,281 @@
+//! Limiter tests on a fake clock (design.md, HTTP rule 4): the sliding one-second window is
+//! never exceeded, per-action limits hold, task-slot pools cap concurrency, and a submit that
+//! cannot get a slot fails with `ConcurrencyLimited` before anything is sent.
+
+mod common;
+
+use common::{fast_retry, transport};
+use futures::future::join_all;
+use httpmock::prelude::*;
+use mediatask_core::{Clock, ErrorKind, Operation, Runtime};
+use mediatask_http::{HttpConfig, LimitConfig, Limiter, OutgoingRequest, Transport, with_deadline};
+use mediatask_testkit::fake_runtime;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const SECOND: Duration = Duration::from_secs(1);
+
+/// Panics when more than `n` of the (sorted) instants fall in one half-open one-second window.
+fn assert_at_most_per_second<T>(stamps: &[T], n: usize, gap: impl Fn(&T, &T) -> Duration) {
+    for i in n..stamps.len() {
+        let span = gap(&stamps[i - n], &stamps[i]);
+        assert!(
+            span >= SECOND,
+            "requests #{} and #{} are only {span:?} apart: {} requests in one window",
+            i - n,
+            i,
+            n + 1
+        );
+    }
+}
+
+fn instant_gap(a: &Instant, b: &Instant) -> Duration {
+    b.saturating_duration_since(*a)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn two_qps_holds_for_100_concurrent_requests() {
+    let (rt, clock, _) = fake_runtime();
+    let limits = LimitConfig::default()
+        .with_requests_per_second(Some(2))
+        .with_window_margin(Duration::ZERO);
+    let limiter = Limiter::new("t", limits, rt);
+    let stamps = Mutex::new(Vec::new());
+    join_all((0..100).map(|_| async {
+        limiter.acquire("Poll", None).await.unwrap();
+        // no await between the limiter's stamp and this read on a current-thread runtime
+        stamps.lock().unwrap().push(clock.now());
+    }))
+    .await;
+    let stamps = stamps.into_inner().unwrap();
+    assert_eq!(stamps.len(), 100);
+    assert!(stamps.is_sorted(), "stamps come out in order");
+    assert_at_most_per_second(&stamps, 2, instant_gap);
+}
+
+#[tokio::test]
+async fn two_qps_sequential_requests_are_not_over_throttled() {
+    let (rt, clock, _) = fake_runtime();
+    let limits = LimitConfig::default()
+        .with_requests_per_second(Some(2))
+        .with_window_margin(Duration::ZERO);
+    let limiter = Limiter::new("t", limits, rt);
+    let mut stamps = Vec::new();
+    for _ in 0..100 {
+        limiter.acquire("Poll", None).await.unwrap();
+        stamps.push(clock.now());
+    }
+    assert_at_most_per_second(&stamps, 2, instant_gap);
+    // 100 requests at 2 per second: the last one leaves at 49 s, not later
+    assert_eq!(clock.elapsed(), Duration::from_secs(49));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn two_qps_holds_through_the_transport() {
+    let server = MockServer::start_async().await;
+    let m = server
+        .mock_async(|when, then| {
+            when.path("/task");
+            then.status(200).body("{}");
+        })
+        .await;
+    let (rt, _, _) = fake_runtime();
+    let cfg = HttpConfig::default().with_limits(
+        LimitConfig::default()
+            .with_requests_per_second(Some(2))
+            .with_window_margin(Duration::ZERO),
+    );
+    let (t, proto) = transport(&server.base_url(), cfg, rt);
+    // 10 workers × 10 polls, all through one transport (one account)
+    join_all((0..10).map(|_| {
+        let t = t.clone();
+        async move {
+            for _ in 0..10 {
+                t.send(OutgoingRequest::get("GetTask", "/task"))
+                    .await
+                    .unwrap();
+            }
+        }
+    }))
+    .await;
+    assert_eq!(m.hits_async().await, 100);
+    let mut stamps: Vec<_> = proto
+        .stamps
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, at)| *at)
+        .collect();
+    stamps.sort();
+    assert_eq!(stamps.len(), 100);
+    assert_at_most_per_second(&stamps, 2, |a, b| (*b - *a).to_std().unwrap());
+}
+
+#[tokio::test]
+async fn per_action_limits_apply_to_their_action_only() {
+    let (rt, clock, _) = fake_runtime();
+    let limits = LimitConfig::default()
+        .with_requests_per_second(Some(10))
+        .with_action_limit("CreateTask", 1)
+        .with_window_margin(Duration::ZERO);
+    let limiter = Limiter::new("t", limits, rt);
+    let mut creates = Vec::new();
+    let mut all = Vec::new();
+    for _ in 0..6 {
+        limiter.acquire("CreateTask", None).await.unwrap();
+        creates.push(clock.now());
+        all.push(clock.now());
+        for _ in 0..3 {
+            let before = clock.now();
+            limiter.acquire("GetTask", None).await.unwrap();
+            assert_eq!(
+                clock.now(),
+                before,
+                "polls are not held back by the create limit"
+            );
+            all.push(clock.now());
+        }
+    }
+    assert_at_most_per_second(&creates, 1, instant_gap);
+    assert_eq!(clock.elapsed(), Duration::from_secs(5));
+    // the account-wide 10 QPS still binds everything together
+    assert_at_most_per_second(&all, 10, instant_gap);
+
+    // a burst of polls alone is capped by the global limit
+    let (rt, clock, _) = fake_runtime();
+    let limits = LimitConfig::default()
+        .with_requests_per_second(Some(10))
+        .with_action_limit("CreateTask", 1)
+        .with_window_margin(Duration::ZERO);
+    let limiter = Limiter::new("t", limits, rt);
+    let mut polls = Vec::new();
+    for _ in 0..35 {
+        limiter.acquire("GetTask", None).await.unwrap();
+        polls.push(clock.now());
+    }
+    assert_at_most_per_second(&polls, 10, instant_gap);
+    assert_eq!(clock.elapsed(), Duration::from_secs(3));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn task_pool_caps_50_concurrent_callers() {
+    let limits = LimitConfig::default().with_task_pool("video", 3);
+    let limiter = Arc::new(Limiter::new("t", limits, Runtime::default()));
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let handles: Vec<_> = (0..50)
+        .map(|i| {
+            let (limiter, in_flight, peak) = (limiter.clone(), in_flight.clone(), peak.clone());
+            tokio::spawn(async move {
+                let slot = limiter.reserve_task_slot("video", None).await?;
+                let id = format!("task-{i}");
+                limiter.bind_task(slot, &id);
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(3)).await;
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                limiter.release_task(&id);
+                Ok::<(), mediatask_core::Error>(())
+            })
+        })
+        .collect();
+    for h in handles {
+        h.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        peak.load(Ordering::SeqCst),
+        3,
+        "the cap is reached and never exceeded"
+    );
+    assert_eq!(limiter.available_slots("video"), Some(3));
+    assert_eq!(limiter.tasks_in_flight(), 0);
+    assert_eq!(limiter.available_slots("uncapped"), None);
+}
+
+/// What a vendor submit does: reserve a slot, send, bind the slot to the new task id.
+async fn guarded_submit(t: &Transport, id: &str) -> mediatask_core::Result<()> {
+    let slot = t.reserve_task_slot("video").await?;
+    let req = OutgoingRequest::post_json("CreateTask", "/tasks", &serde_json::json!({"n": id}))?
+        .with_operation(Operation::Submit);
+    t.send(req).await?;
+    t.limiter().bind_task(slot, id);
+    Ok(())
+}
+
+#[tokio::test]
+async fn slot_wait_timeout_is_concurrency_limited_and_sends_nothing() {
+    let server = MockServer::start_async().await;
+    let m = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks");
+            then.status(200).body(r#"{"id":"x"}"#);
+        })
+        .await;
+    let limits = LimitConfig::default()
+        .with_task_pool("video", 1)
+        .with_task_slot_wait(Duration::from_millis(100));
+    let cfg = HttpConfig::default()
+        .with_limits(limits)
+        .with_retry(fast_retry(1));
+    let (t, _) = transport(&server.base_url(), cfg, Runtime::default());
+
+    guarded_submit(&t, "a").await.unwrap();
+    assert_eq!(t.limiter().tasks_in_flight(), 1);
+    let started = Instant::now();
+    let err = guarded_submit(&t, "b").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ConcurrencyLimited, "{err}");
+    assert_eq!(err.operation(), Some(Operation::Submit));
+    assert!(err.to_string().contains("nothing was sent"), "{err}");
+    assert!(started.elapsed() >= Duration::from_millis(90));
+    assert_eq!(m.hits_async().await, 1, "the refused submit never left");
+
+    // once the first task is seen terminal its slot frees and the next submit goes through
+    t.limiter().release_task("a");
+    guarded_submit(&t, "c").await.unwrap();
+    assert_eq!(m.hits_async().await, 2);
+
+    // the caller's deadline shortens the slot wait too
+    let t2 = {
+        let limits = LimitConfig::default()
+            .with_task_pool("video", 1)
+            .with_task_slot_wait(Duration::from_secs(30));
+        transport(
+            &server.base_url(),
+            HttpConfig::default().with_limits(limits),
+            Runtime::default(),
+        )
+        .0
+    };
+    guarded_submit(&t2, "d").await.unwrap();
+    let started = Instant::now();
+    let err = with_deadline(
+        Instant::now() + Duration::from_millis(150),
+        guarded_submit(&t2, "e"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ConcurrencyLimited);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(m.hits_async().await, 3);
+}
+
+#[tokio::test]
+async fn a_slot_dropped_unbound_is_freed_at_once() {
+    let limiter = Limiter::new(
+        "t",
+        LimitConfig::default()
+            .with_task_pool("p", 1)
+            .with_task_slot_wait(Duration::from_millis(50)),
+        Runtime::default(),
+    );
+    let slot = limiter.reserve_task_slot("p", None).await.unwrap();
+    assert_eq!(limiter.available_slots("p"), Some(0));
+    drop(slot); // the submit failed for sure: no task holds the slot
+    assert_eq!(limiter.available_slots("p"), Some(1));
+    let slot = limiter.reserve_task_slot("p", None).await.unwrap();
+    limiter.bind_task(slot, "t1");
+    limiter.release_task("t1");
+    limiter.release_task("t1"); // idempotent
+    assert_eq!(limiter.available_slots("p"), Some(1));
+}
