@@ -1,0 +1,210 @@
+//! The testkit conformance suite for every ai-xjc task, plus the provider registry surface.
+
+mod common;
+
+use common::*;
+use mediatask_core::{CancelOutcome, ErrorKind, MediaTask, TaskHandle};
+use mediatask_testkit::conformance::{Suite, run};
+use mediatask_xjc::*;
+use serde_json::json;
+
+fn secrets() -> Vec<String> {
+    vec![AK.to_owned(), SK.to_owned(), TOKEN.to_owned()]
+}
+
+async fn arrange(
+    e: &Env,
+    submit_path: &str,
+    submit_answer: serde_json::Value,
+    detail_path: &str,
+    id_key: &str,
+    done: serde_json::Value,
+) {
+    let m = |path: &str, body: String, answer: serde_json::Value| {
+        let path = path.to_owned();
+        e.server.mock(move |when, then| {
+            when.method(httpmock::Method::POST)
+                .path(path)
+                .header("authorization-token", TOKEN)
+                .body(body);
+            then.status(200).json_body(ok(answer));
+        });
+    };
+    e.server.mock(|when, then| {
+        when.method(httpmock::Method::POST)
+            .path(submit_path.to_owned())
+            .header("authorization-token", TOKEN);
+        then.status(200).json_body(ok(submit_answer));
+    });
+    m(
+        detail_path,
+        format!(r#"{{"{id_key}":"sub-1"}}"#),
+        json!({"status": 2}),
+    );
+    m(
+        detail_path,
+        format!(r#"{{"{id_key}":"run-1"}}"#),
+        json!({"status": 1}),
+    );
+    m(detail_path, format!(r#"{{"{id_key}":"fin-1"}}"#), done);
+}
+
+fn assert_cancel_unsupported(r: &mediatask_testkit::conformance::Report) {
+    let c: &Option<Result<CancelOutcome, ErrorKind>> = &r.cancel_after_terminal;
+    assert_eq!(c, &Some(Err(ErrorKind::Unsupported)));
+}
+
+#[tokio::test]
+async fn works_conformance() {
+    let e = env().await;
+    let _t = default_token(&e.server).await;
+    arrange(
+        &e,
+        "/api/model/v5/works/create",
+        json!({"jobId": "sub-1"}),
+        "/api/model/v5/works/inspect",
+        "jobId",
+        json!({"status": 3, "videoUrl": "https://cdn.example/v.mp4", "duration": 5}),
+    )
+    .await;
+    let task = Works::new(e.client.clone());
+    let report = run(Suite {
+        task: &task,
+        submit: Some(WorksRequest::text_driven("https://cdn.example/a.mp4", "hi")),
+        running: TaskHandle::new("xjc", "works", "run-1"),
+        finished: TaskHandle::new("xjc", "works", "fin-1"),
+        secrets: secrets(),
+    })
+    .await;
+    assert_cancel_unsupported(&report);
+}
+
+macro_rules! voice_conformance {
+    ($name:ident, $task:ident, $kind:literal, $submit:literal, $detail:literal, $id:literal, $answer:expr, $done:expr, $req:expr) => {
+        #[tokio::test]
+        async fn $name() {
+            let e = env().await;
+            let _t = default_token(&e.server).await;
+            arrange(&e, $submit, $answer, $detail, $id, $done).await;
+            let task = $task::new(e.client.clone());
+            let report = run(Suite {
+                task: &task,
+                submit: Some($req),
+                running: TaskHandle::new("xjc", $kind, "run-1"),
+                finished: TaskHandle::new("xjc", $kind, "fin-1"),
+                secrets: secrets(),
+            })
+            .await;
+            assert_cancel_unsupported(&report);
+        }
+    };
+}
+
+voice_conformance!(
+    voice_lite_train_conformance,
+    VoiceLiteTrain,
+    "voice_lite_train",
+    "/api/model/v5/voice/lite/train",
+    "/api/model/v5/voice/lite/train/detail",
+    "speakerId",
+    json!({"speakerId": "sub-1"}),
+    json!({"status": 3, "speakerId": "fin-1", "type": "LITE"}),
+    VoiceTrainRequest::new("https://cdn.example/s.wav")
+);
+voice_conformance!(
+    voice_pro_train_conformance,
+    VoiceProTrain,
+    "voice_pro_train",
+    "/api/model/v5/voice/pro/train",
+    "/api/model/v5/voice/pro/train/detail",
+    "speakerId",
+    json!({"speakerId": "sub-1"}),
+    json!({"status": 3, "speakerId": "fin-1", "type": "PRO"}),
+    VoiceTrainRequest::new("https://cdn.example/s.wav")
+);
+voice_conformance!(
+    voice_lite_synthesis_conformance,
+    VoiceLiteSynthesis,
+    "voice_lite_synthesis",
+    "/api/model/v5/voice/lite/create",
+    "/api/model/v5/voice/lite/create/detail",
+    "jobId",
+    json!({"jobId": "sub-1"}),
+    json!({"status": 3, "url": "https://cdn.example/a.mp3", "duration": 2}),
+    VoiceSynthesisRequest::new("spk", "你好")
+);
+voice_conformance!(
+    voice_pro_synthesis_conformance,
+    VoiceProSynthesis,
+    "voice_pro_synthesis",
+    "/api/model/v5/voice/pro/create",
+    "/api/model/v5/voice/pro/create/detail",
+    "jobId",
+    json!({"jobId": "sub-1"}),
+    json!({"status": 3, "url": "https://cdn.example/a.mp3", "duration": 2}),
+    VoiceSynthesisRequest::new("spk", "hello")
+);
+
+#[test]
+fn provider_lists_every_kind_and_builds_each() {
+    let p = provider_from_json(
+        json!({"base_url": "http://127.0.0.1:9", "access_key": AK, "secret_key": SK}),
+    )
+    .unwrap();
+    assert_eq!(p.name(), "xjc");
+    let kinds: Vec<&str> = p.kinds().iter().map(|k| k.kind).collect();
+    assert_eq!(kinds, KINDS);
+    for info in p.kinds() {
+        assert!(
+            !info.capabilities.cancel
+                && info.capabilities.callbacks
+                && !info.capabilities.dedupe_submit
+        );
+        let t = p.task(info.kind).unwrap();
+        assert_eq!(t.info().kind, info.kind);
+        assert!(!format!("{t:?}").contains(SK) && !format!("{t:?}").contains(AK));
+    }
+    assert_eq!(p.task("lip_sync").unwrap_err().kind(), ErrorKind::NotFound);
+    assert!(!format!("{p:?}").contains(SK));
+}
+
+#[test]
+fn provider_config_errors_are_typed() {
+    let e =
+        provider_from_json(json!({"base_url": "not a url", "access_key": "a", "secret_key": "b"}))
+            .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config);
+    let e = provider_from_json(json!({"bogus": 1})).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config);
+}
+
+#[tokio::test]
+async fn dyn_submit_takes_the_documented_json() {
+    let e = env().await;
+    let _t = default_token(&e.server).await;
+    let create = post_mock(
+        &e.server,
+        "/api/model/v5/voice/lite/create",
+        r#"{"speakerId":"spk","content":"你好","kyyRole":"yes","speedRatio":"0.8"}"#,
+        ok(json!({"jobId": "d-1"})),
+    )
+    .await;
+    let p = XjcProvider::new(e.client.clone());
+    use mediatask_core::Provider;
+    let t = p.task("voice_lite_synthesis").unwrap();
+    let h = t
+        .submit_json(json!({"speakerId": "spk", "content": "你好", "crossLanguage": true, "speedRatio": 0.8}))
+        .await
+        .unwrap();
+    assert_eq!(h.task_id, "d-1");
+    create.assert_hits_async(1).await;
+    let bad = t
+        .submit_json(json!({"speakerId": "spk", "content": "x", "speed": 1}))
+        .await
+        .unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(
+        MediaTask::info(&VoiceLiteSynthesis::new(e.client.clone())).kind,
+        "voice_lite_synthesis"
+    );
+}
