@@ -1,2 +1,83 @@
-//! The `mediatask` CLI.
-fn main() {}
+//! The `mediatask` CLI: submit, poll, wait, cancel and fetch results of long AI media jobs on
+//! any compiled-in vendor; run the multi-vendor emulator; and `mediatask demo`, which runs one
+//! real job per vendor end to end against the built-in emulator (no account needed).
+//!
+//! Errors are printed as one line (what failed, vendor code and message, request id, what to
+//! do) and mapped to documented exit codes (see `mediatask --help` and [`exit`]).
+
+mod cli;
+mod commands;
+mod exit;
+mod inputs;
+mod progress;
+mod setup;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use std::process::ExitCode;
+
+async fn dispatch(cli: Cli) -> exit::CliResult {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Providers => commands::tasks::providers(g),
+        Command::Submit {
+            provider,
+            kind,
+            input,
+        } => commands::tasks::submit(g, provider, kind, input).await,
+        Command::Status { handle } => commands::tasks::status(g, handle).await,
+        Command::Wait { handle } => commands::tasks::wait(g, handle).await,
+        Command::Cancel { handle } => commands::tasks::cancel(g, handle).await,
+        Command::Result { handle, download } => {
+            commands::tasks::result(g, handle, download.as_deref()).await
+        }
+        Command::Run {
+            provider,
+            kind,
+            input,
+            download,
+            handle_file,
+        } => {
+            commands::tasks::run(
+                g,
+                provider,
+                kind,
+                input,
+                download.as_deref(),
+                handle_file.as_deref(),
+            )
+            .await
+        }
+        Command::Emulator(args) => commands::emulator::run(args).await,
+        Command::Demo(args) => commands::demo::run(args).await,
+    }
+}
+
+fn main() -> ExitCode {
+    // A bug must still end in one clear line, not a backtrace dump.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error in mediatask{at} — this is a bug, please report it");
+    }));
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::OTHER);
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("{}", failure.line);
+            ExitCode::from(failure.code)
+        }
+    }
+}

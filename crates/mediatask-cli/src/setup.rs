@@ -1,0 +1,104 @@
+//! Building the [`Registry`] for a command: the `--config` file (if any), the `--endpoint`
+//! override, and — for the demo and `providers` — the emulator's credentials in each vendor's
+//! own configuration fields.
+
+use crate::cli::Global;
+use crate::exit::{CliResult, Failure};
+use mediatask::Registry;
+use mediatask_core::{DynMediaTask, WaitPolicy};
+use mediatask_emulator::EmulatorCredentials;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The registry configuration from `--config` (an object keyed by provider), or `{}`.
+fn config_file(global: &Global) -> CliResult<serde_json::Map<String, Value>> {
+    let Some(path) = &global.config else {
+        return Ok(serde_json::Map::new());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::input(format!(
+            "cannot read the config file `{}`: {e}",
+            path.display()
+        ))
+    })?;
+    match serde_json::from_str(&text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Failure::input(format!(
+            "config file `{}` must be a JSON object keyed by provider name",
+            path.display()
+        ))),
+        Err(e) => Err(Failure::input(format!(
+            "config file `{}` is not valid JSON: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// A registry holding only `provider`, configured from `--config`, env vars and `--endpoint`.
+pub(crate) fn registry_for(global: &Global, provider: &str) -> CliResult<Registry> {
+    if !mediatask::PROVIDERS.contains(&provider) {
+        return Err(Failure::input(format!(
+            "provider `{provider}` is not compiled in; available: {}",
+            available()
+        )));
+    }
+    let mut file = config_file(global)?;
+    let mut entry = file.remove(provider).unwrap_or_else(|| json!({}));
+    if !entry.is_object() {
+        return Err(Failure::input(format!(
+            "the `{provider}` entry of the config file must be an object"
+        )));
+    }
+    if let Some(endpoint) = &global.endpoint {
+        entry["base_url"] = json!(endpoint);
+    }
+    Registry::from_json(&json!({ provider: entry }))
+        .map_err(|e| Failure::from_error(&format!("configuring {provider}"), &e))
+}
+
+/// The task `provider`/`kind` from a fresh registry.
+pub(crate) fn task_for(
+    global: &Global,
+    provider: &str,
+    kind: &str,
+) -> CliResult<Arc<dyn DynMediaTask>> {
+    registry_for(global, provider)?
+        .task(provider, kind)
+        .map_err(|e| Failure::from_error(&format!("selecting {provider}/{kind}"), &e))
+}
+
+/// Compiled-in providers, comma separated.
+pub(crate) fn available() -> String {
+    if mediatask::PROVIDERS.is_empty() {
+        "none (build with `--features full`)".to_owned()
+    } else {
+        mediatask::PROVIDERS.join(", ")
+    }
+}
+
+/// The configuration of `provider` pointing at an emulator (`base_url`) with its credentials,
+/// in the vendor crate's own field names.
+pub(crate) fn emulator_entry(provider: &str, base_url: &str, c: &EmulatorCredentials) -> Value {
+    let mut v = match provider {
+        "tencent-vod" => {
+            json!({"secret_id": c.tencent_secret_id, "secret_key": c.tencent_secret_key})
+        }
+        "softsugar" => json!({"app_id": c.softsugar_app_id, "app_key": c.softsugar_app_key}),
+        "xjc" => json!({"access_key": c.xjc_access_key, "secret_key": c.xjc_secret_key}),
+        "reccloud" => json!({"api_key": c.reccloud_api_key}),
+        "vozo" => json!({"api_key": c.vozo_api_key}),
+        _ => json!({}),
+    };
+    v["base_url"] = json!(base_url);
+    v
+}
+
+/// The waiting policy from the global flags.
+pub(crate) fn wait_policy(global: &Global) -> WaitPolicy {
+    let min = Duration::from_millis(global.min_poll_ms.max(1));
+    WaitPolicy::default()
+        .with_min_delay(min)
+        .with_max_delay(Duration::from_millis(global.max_poll_ms).max(min))
+        .with_max_wait(Some(Duration::from_secs(global.max_wait_secs.max(1))))
+}
