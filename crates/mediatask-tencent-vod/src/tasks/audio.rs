@@ -1,0 +1,176 @@
+//! [`AudioGeneration`]: CreateAigcAudioTask (sound effects / music) polled through
+//! DescribeTaskDetail (`AigcAudioTask`). The action has no `SessionId`, so a submit whose answer
+//! is lost is never retried: it becomes `OutcomeUnknown`.
+
+use super::KindSpec;
+use crate::api::{AudioGenerationRequest, AudioTaskOutput, OutputFile};
+use crate::client::Client;
+use crate::validate;
+use async_trait::async_trait;
+use mediatask_core::{
+    Artifact, ArtifactKind, CancelOutcome, HasArtifacts, MediaTask, Result, TaskHandle, TaskInfo,
+    TaskSnapshot,
+};
+use serde::Serialize;
+
+/// Longest `OutputConfig.Duration` (seconds).
+pub(crate) const MAX_AUDIO_DURATION_SECS: i64 = 60;
+
+const SPEC: KindSpec = KindSpec {
+    kind: "audio_generation",
+    action: "CreateAigcAudioTask",
+    detail_field: "AigcAudioTask",
+    pool: None,
+};
+
+/// AI audio generation (CreateAigcAudioTask).
+///
+/// ```no_run
+/// # async fn demo(client: mediatask_tencent_vod::Client) -> mediatask_core::Result<()> {
+/// use mediatask_core::{MediaTaskExt, WaitPolicy};
+/// use mediatask_tencent_vod::{AudioGeneration, AudioGenerationRequest};
+/// let req: AudioGenerationRequest = serde_json::from_value(serde_json::json!({
+///     "ModelName": "example-model", "SceneType": "sfx", "Prompt": "rain on a tin roof"
+/// }))?;
+/// let out = AudioGeneration::new(client).run(req, &WaitPolicy::default()).await?;
+/// # let _ = out; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct AudioGeneration {
+    client: Client,
+    info: TaskInfo,
+}
+
+impl AudioGeneration {
+    /// The task over a shared client.
+    pub fn new(client: Client) -> Self {
+        AudioGeneration {
+            client,
+            info: Self::task_info(),
+        }
+    }
+
+    /// Identity and capabilities.
+    pub fn task_info() -> TaskInfo {
+        TaskInfo {
+            provider: crate::PROVIDER,
+            kind: SPEC.kind,
+            description: "Generate sound effects or music (CreateAigcAudioTask)",
+            capabilities: super::capabilities(
+                false,
+                None,
+                None,
+                "no SessionId on this action: a lost submit answer is OutcomeUnknown, never retried; \
+                 Temporary URLs live 7 days; DescribeTaskDetail only within 3 days",
+            ),
+        }
+    }
+
+    /// Check documented limits; nothing is sent when this fails.
+    pub fn validate(req: &AudioGenerationRequest) -> Result<()> {
+        validate::required("ModelName", &req.model_name)?;
+        for f in req.audio_infos.iter().chain(&req.video_infos) {
+            validate::file_ref(
+                "AudioInfos/VideoInfos",
+                f.r#type.as_deref(),
+                f.file_id.as_deref(),
+                f.url.as_deref(),
+                None,
+            )?;
+        }
+        if let Some(o) = &req.output_config {
+            validate::max_chars(
+                "OutputConfig.MediaName",
+                o.media_name.as_deref(),
+                crate::generated::tables::MAX_MEDIA_NAME_CHARS,
+            )?;
+            if let Some(d) = o.duration
+                && !(0..=MAX_AUDIO_DURATION_SECS).contains(&d)
+            {
+                return Err(mediatask_core::Error::invalid_field(
+                    "OutputConfig.Duration",
+                    format!("must be 0–{MAX_AUDIO_DURATION_SECS} seconds (got {d})"),
+                )
+                .with_provider(crate::PROVIDER));
+            }
+        }
+        if let Some(p) = &req.additional_parameters
+            && serde_json::from_str::<serde_json::Value>(p).is_err()
+        {
+            return Err(mediatask_core::Error::invalid_field(
+                "AdditionalParameters",
+                "must be a JSON document serialised as a string",
+            )
+            .with_provider(crate::PROVIDER));
+        }
+        Ok(())
+    }
+}
+
+/// The result of an audio generation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AudioGenerationOutput {
+    /// Task id.
+    pub task_id: String,
+    /// Output audio files.
+    pub audio_files: Vec<OutputFile>,
+    /// Output video files (when a reference video was dubbed).
+    pub video_files: Vec<OutputFile>,
+    /// `FinishTime` of the task.
+    pub finish_time: Option<String>,
+}
+
+impl HasArtifacts for AudioGenerationOutput {
+    fn artifacts(&self) -> Vec<Artifact> {
+        let mut a = super::artifacts(
+            &self.audio_files,
+            ArtifactKind::Audio,
+            self.finish_time.as_deref(),
+        );
+        a.extend(super::artifacts(
+            &self.video_files,
+            ArtifactKind::Video,
+            self.finish_time.as_deref(),
+        ));
+        a
+    }
+}
+
+#[async_trait]
+impl MediaTask for AudioGeneration {
+    type Request = AudioGenerationRequest;
+    type Output = AudioGenerationOutput;
+
+    fn info(&self) -> &TaskInfo {
+        &self.info
+    }
+
+    async fn submit(&self, mut req: AudioGenerationRequest) -> Result<TaskHandle> {
+        Self::validate(&req)?;
+        req.sub_app_id = super::effective_sub_app_id(&self.client, req.sub_app_id);
+        super::submit(&self.client, &SPEC, &req, None, req.sub_app_id).await
+    }
+
+    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
+        Ok(super::poll::<AudioTaskOutput>(&self.client, &SPEC, handle)
+            .await?
+            .snapshot)
+    }
+
+    async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
+        super::cancel::<AudioTaskOutput>(&self.client, &SPEC, handle).await
+    }
+
+    async fn result(&self, handle: &TaskHandle) -> Result<AudioGenerationOutput> {
+        let (sub, response) =
+            super::succeeded::<AudioTaskOutput>(&self.client, &SPEC, handle).await?;
+        let out = sub.output.unwrap_or_default();
+        Ok(AudioGenerationOutput {
+            task_id: handle.task_id.clone(),
+            audio_files: out.audio_infos.unwrap_or_default(),
+            video_files: out.video_infos.unwrap_or_default(),
+            finish_time: response.finish_time,
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! [`VideoGeneration`]: CreateAigcVideoTask (default 1 concurrent task → a task pool) polled
+//! through DescribeTaskDetail (`AigcVideoTask`).
+
+use super::{KindSpec, STATE_SESSION_ID};
+use crate::api::{OutputFile, VideoGenerationRequest, VideoTaskOutput, VideoUsage};
+use crate::client::Client;
+use crate::config::VIDEO_POOL;
+use crate::generated::tables;
+use crate::validate;
+use async_trait::async_trait;
+use mediatask_core::{
+    Artifact, ArtifactKind, CancelOutcome, HasArtifacts, MediaTask, Result, TaskHandle, TaskInfo,
+    TaskSnapshot,
+};
+use serde::Serialize;
+
+const SPEC: KindSpec = KindSpec {
+    kind: "video_generation",
+    action: "CreateAigcVideoTask",
+    detail_field: "AigcVideoTask",
+    pool: Some(VIDEO_POOL),
+};
+
+/// AI video generation (CreateAigcVideoTask).
+///
+/// ```no_run
+/// # async fn demo(client: mediatask_tencent_vod::Client) -> mediatask_core::Result<()> {
+/// use mediatask_core::{MediaTask, MediaTaskExt, WaitPolicy};
+/// use mediatask_tencent_vod::{VideoGeneration, VideoGenerationRequest};
+/// let req: VideoGenerationRequest = serde_json::from_value(serde_json::json!({
+///     "ModelName": "Kling", "ModelVersion": "2.1", "Prompt": "a cat surfing at sunset"
+/// }))?;
+/// let task = VideoGeneration::new(client);
+/// let handle = task.submit(req).await?;
+/// let snap = task.wait(&handle, &WaitPolicy::default()).await?;
+/// # let _ = snap; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct VideoGeneration {
+    client: Client,
+    info: TaskInfo,
+}
+
+impl VideoGeneration {
+    /// The task over a shared client.
+    pub fn new(client: Client) -> Self {
+        VideoGeneration {
+            client,
+            info: Self::task_info(),
+        }
+    }
+
+    /// Identity and capabilities.
+    pub fn task_info() -> TaskInfo {
+        let mut info = TaskInfo {
+            provider: crate::PROVIDER,
+            kind: SPEC.kind,
+            description: "Generate a video from a prompt and/or images (CreateAigcVideoTask)",
+            capabilities: super::capabilities(
+                true,
+                None,
+                Some(tables::VIDEO_MAX_CONCURRENT_TASKS as u32),
+                "default 1 concurrent task (SDK waits for a slot; configurable); SessionId dedupe (auto); \
+                 AigcVideoTaskComplete event; Temporary URLs live 7 days; DescribeTaskDetail only within 3 days",
+            ),
+        };
+        info.capabilities.callbacks = true;
+        info
+    }
+
+    /// Check documented limits; nothing is sent when this fails.
+    pub fn validate(req: &VideoGenerationRequest) -> Result<()> {
+        validate::required("ModelName", &req.model_name)?;
+        validate::common(
+            req.session_id.as_deref(),
+            req.session_context.as_deref(),
+            req.tasks_priority,
+        )?;
+        let has_prompt = req.prompt.as_deref().is_some_and(|p| !p.trim().is_empty());
+        if !has_prompt
+            && req.file_infos.is_empty()
+            && req.scene_type.is_none()
+            && req.subject_infos.is_empty()
+        {
+            return Err(mediatask_core::Error::invalid_field(
+                "Prompt",
+                "is required when no FileInfos, SubjectInfos or SceneType are given",
+            )
+            .with_provider(crate::PROVIDER));
+        }
+        for f in &req.file_infos {
+            validate::file_ref(
+                "FileInfos",
+                f.r#type.as_deref(),
+                f.file_id.as_deref(),
+                f.url.as_deref(),
+                f.base64.as_deref(),
+            )?;
+        }
+        if (req.last_frame_file_id.is_some() || req.last_frame_url.is_some())
+            && req.file_infos.is_empty()
+        {
+            return Err(mediatask_core::Error::invalid_field(
+                "FileInfos",
+                "must hold the first frame when LastFrameFileId/LastFrameUrl is set",
+            )
+            .with_provider(crate::PROVIDER));
+        }
+        if let Some(o) = &req.output_config {
+            validate::max_chars(
+                "OutputConfig.MediaName",
+                o.media_name.as_deref(),
+                tables::MAX_MEDIA_NAME_CHARS,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The result of a video generation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct VideoGenerationOutput {
+    /// Task id.
+    pub task_id: String,
+    /// Output files (URLs expire: see `ExpireTime`).
+    pub files: Vec<OutputFile>,
+    /// Task-flow task ids, when a `Procedure` was given.
+    pub procedure_task_ids: Vec<String>,
+    /// Usage counters.
+    pub usage: Option<VideoUsage>,
+    /// The SessionId.
+    pub session_id: Option<String>,
+    /// The SessionContext echoed back.
+    pub session_context: Option<String>,
+    /// `FinishTime` of the task.
+    pub finish_time: Option<String>,
+}
+
+impl HasArtifacts for VideoGenerationOutput {
+    fn artifacts(&self) -> Vec<Artifact> {
+        super::artifacts(
+            &self.files,
+            ArtifactKind::Video,
+            self.finish_time.as_deref(),
+        )
+    }
+}
+
+#[async_trait]
+impl MediaTask for VideoGeneration {
+    type Request = VideoGenerationRequest;
+    type Output = VideoGenerationOutput;
+
+    fn info(&self) -> &TaskInfo {
+        &self.info
+    }
+
+    async fn submit(&self, mut req: VideoGenerationRequest) -> Result<TaskHandle> {
+        Self::validate(&req)?;
+        let session_id = super::effective_session_id(req.session_id.take());
+        req.session_id = Some(session_id.clone());
+        req.sub_app_id = super::effective_sub_app_id(&self.client, req.sub_app_id);
+        super::submit(&self.client, &SPEC, &req, Some(&session_id), req.sub_app_id).await
+    }
+
+    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
+        Ok(super::poll::<VideoTaskOutput>(&self.client, &SPEC, handle)
+            .await?
+            .snapshot)
+    }
+
+    async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
+        super::cancel::<VideoTaskOutput>(&self.client, &SPEC, handle).await
+    }
+
+    async fn result(&self, handle: &TaskHandle) -> Result<VideoGenerationOutput> {
+        let (sub, response) =
+            super::succeeded::<VideoTaskOutput>(&self.client, &SPEC, handle).await?;
+        let out = sub.output.unwrap_or_default();
+        Ok(VideoGenerationOutput {
+            task_id: handle.task_id.clone(),
+            files: out.file_infos.unwrap_or_default(),
+            procedure_task_ids: out.procedure_task_ids.unwrap_or_default(),
+            usage: out.usage,
+            session_id: sub
+                .session_id
+                .or_else(|| handle.state_str(STATE_SESSION_ID).map(str::to_owned)),
+            session_context: sub.session_context,
+            finish_time: response.finish_time,
+        })
+    }
+}
