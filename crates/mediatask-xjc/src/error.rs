@@ -1,6 +1,6 @@
 //! Classification of ai-xjc answers: the `{"code","msg","data"}` envelope, where `code != 0` is
 //! a business error even under HTTP 200. Codes map through the generated
-//! [`ERROR_CODES`](crate::generated::tables::ERROR_CODES) table (kind, retryability, English
+//! `generated::tables::ERROR_CODES` table (kind, retryability, English
 //! message; the vendor's Chinese message is kept as `vendor_message`).
 
 use crate::generated::tables::ERROR_CODES;

@@ -2,7 +2,7 @@
 //!
 //! The [ai-xjc](https://doc.ai-xjc.com) provider of mediatask: digital-human talking videos
 //! ("works") and LITE / PRO voice training and synthesis, behind the common
-//! submit → poll → result [`MediaTask`](mediatask_core::MediaTask) interface.
+//! submit → poll → result `MediaTask` interface.
 //!
 //! | kind | task | request | output |
 //! |---|---|---|---|
