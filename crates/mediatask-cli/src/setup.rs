@@ -65,7 +65,16 @@ pub(crate) fn task_for(
 ) -> CliResult<Arc<dyn DynMediaTask>> {
     registry_for(global, provider)?
         .task(provider, kind)
-        .map_err(|e| Failure::from_error(&format!("selecting {provider}/{kind}"), &e))
+        .map_err(|e| {
+            let what = format!("selecting {provider}/{kind}");
+            if e.kind() == mediatask_core::ErrorKind::NotFound {
+                Failure::input(format!(
+                    "{what}: {e} — run `mediatask providers` to list the job kinds"
+                ))
+            } else {
+                Failure::from_error(&what, &e)
+            }
+        })
 }
 
 /// Compiled-in providers, comma separated.

@@ -1,0 +1,447 @@
+//! The `mediatask` binary end to end against the emulator: every vendor task, the money-safety
+//! cases (lost answers, 429 storms, token expiry, expired URLs, malformed bodies) and resuming a
+//! saved handle from a second process.
+
+mod common;
+
+use common::{Harness, compiled, samples, timing};
+use mediatask_emulator::{EmulatorConfig, FaultRule, Timing};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+fn cfg() -> EmulatorConfig {
+    EmulatorConfig::default().with_timing(timing())
+}
+
+/// The first sample job of `provider`.
+fn first_sample(provider: &str) -> (&'static str, String) {
+    let (_, kind, req) = samples()
+        .into_iter()
+        .find(|(p, _, _)| *p == provider)
+        .unwrap_or_else(|| panic!("no sample for {provider}"));
+    (kind, req.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_vendor_task_runs_through_the_cli() {
+    let h = Harness::start(cfg()).await;
+    let vendors = compiled();
+    assert!(!vendors.is_empty(), "no vendor compiled in");
+    // every compiled-in kind has a sample
+    let listed = h.cli(&["providers", "--output", "json"]).await;
+    assert_eq!(listed.code, 0, "{listed:?}");
+    let kinds: BTreeSet<(String, String)> = listed
+        .last_json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["provider"].as_str().unwrap().to_owned(),
+                k["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let sampled: BTreeSet<(String, String)> = samples()
+        .iter()
+        .filter(|(p, _, _)| vendors.iter().any(|v| v == p))
+        .map(|(p, k, _)| ((*p).to_owned(), (*k).to_owned()))
+        .collect();
+    assert_eq!(
+        kinds, sampled,
+        "every compiled-in kind needs a sample request"
+    );
+
+    let runs = samples()
+        .into_iter()
+        .filter(|(p, _, _)| vendors.iter().any(|v| v == p))
+        .map(|(provider, kind, req)| {
+            let h = &h;
+            async move {
+                let dir = h.path(&format!("dl-{provider}-{kind}"));
+                let out = h
+                    .cli(&[
+                        "run",
+                        provider,
+                        kind,
+                        "--input",
+                        &req.to_string(),
+                        "--download",
+                        &dir,
+                        "--output",
+                        "json",
+                    ])
+                    .await;
+                (provider, kind, dir, out)
+            }
+        });
+    for (provider, kind, dir, out) in futures::future::join_all(runs).await {
+        assert_eq!(out.code, 0, "{provider}/{kind}: {out:?}");
+        let result = out.last_json();
+        let files = result["downloaded"].as_array().unwrap();
+        assert_eq!(
+            files.len(),
+            result["artifacts"].as_array().unwrap().len(),
+            "{provider}/{kind}"
+        );
+        for f in files {
+            let path = f["path"].as_str().unwrap();
+            assert!(path.starts_with(&dir));
+            assert!(std::fs::metadata(path).unwrap().len() > 0);
+        }
+        // the JSON lines before the result are the handle then snapshots ending in succeeded
+        let statuses: Vec<String> = out
+            .stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter_map(|v| v["status"].as_str().map(str::to_owned))
+            .collect();
+        assert_eq!(
+            statuses.last().map(String::as_str),
+            Some("succeeded"),
+            "{provider}/{kind}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_answer_submit_is_outcome_unknown_and_creates_exactly_one_job() {
+    let h = Harness::start(cfg()).await;
+    for vendor in compiled() {
+        let (kind, req) = first_sample(&vendor);
+        h.emu
+            .inject(FaultRule::parse(&format!("{vendor}:drop:submit")).unwrap())
+            .unwrap();
+        let out = h.cli(&["submit", &vendor, kind, "--input", &req]).await;
+        assert_eq!(
+            out.code, 6,
+            "{vendor}: exit code must be outcome-unknown: {out:?}"
+        );
+        out.assert_one_clean_error_line();
+        assert!(out.stderr.contains("do NOT resubmit"), "{out:?}");
+        let stats = h.emu.stats(&vendor).unwrap();
+        assert_eq!(
+            stats.jobs_created, 1,
+            "{vendor}: exactly one job, never a blind resubmit"
+        );
+        if vendor == "tencent-vod" {
+            // Tencent dedupes: the SDK retried with the same SessionId and was refused
+            assert_eq!(stats.duplicate_rejections, 1, "{stats:?}");
+            assert!(out.stderr.contains("dedupe key"), "{out:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_submit_beyond_the_client_timeout_is_outcome_unknown() {
+    let vendor = "xjc";
+    if !compiled().iter().any(|v| v == vendor) {
+        return;
+    }
+    let h = Harness::start_with(cfg(), json!({"xjc": {"request_timeout_secs": 1}})).await;
+    h.emu
+        .inject(FaultRule::parse("xjc:slow=2500:submit").unwrap())
+        .unwrap();
+    let (kind, req) = first_sample(vendor);
+    let out = h.cli(&["submit", vendor, kind, "--input", &req]).await;
+    assert_eq!(out.code, 6, "{out:?}");
+    out.assert_one_clean_error_line();
+    assert_eq!(h.emu.stats(vendor).unwrap().jobs_created, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_storm_is_absorbed_and_the_job_finishes() {
+    let mut config = cfg();
+    for v in mediatask_emulator::VENDORS {
+        config = config.with_rate_limit(v, 20);
+    }
+    let h = Harness::start(config).await;
+    for vendor in compiled() {
+        let (kind, req) = first_sample(&vendor);
+        // three throttled polls in a row, each asking for a 1 s pause
+        h.emu
+            .inject(FaultRule::parse(&format!("{vendor}:429=1:poll:3")).unwrap())
+            .unwrap();
+        let out = h
+            .cli(&["run", &vendor, kind, "--input", &req, "--output", "json"])
+            .await;
+        assert_eq!(out.code, 0, "{vendor}: {out:?}");
+        let stats = h.emu.stats(&vendor).unwrap();
+        assert_eq!(stats.faults_fired["rate_limit"], 3, "{stats:?}");
+        assert_eq!(stats.jobs_created, 1);
+        assert_eq!(
+            stats.throttled, 0,
+            "{vendor}: the client exceeded the vendor limit: {stats:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_expiry_mid_wait_is_renewed_once() {
+    let h = Harness::start(cfg()).await;
+    for vendor in compiled() {
+        if !matches!(vendor.as_str(), "xjc" | "softsugar") {
+            continue;
+        }
+        let (kind, req) = first_sample(&vendor);
+        // the second poll finds the token expired
+        h.emu
+            .inject(FaultRule::parse(&format!("{vendor}:expire-token:poll:1:1")).unwrap())
+            .unwrap();
+        let out = h
+            .cli(&["run", &vendor, kind, "--input", &req, "--output", "json"])
+            .await;
+        assert_eq!(out.code, 0, "{vendor}: {out:?}");
+        let stats = h.emu.stats(&vendor).unwrap();
+        assert_eq!(stats.faults_fired["expire_token"], 1);
+        assert_eq!(
+            stats.tokens_issued, 2,
+            "{vendor}: one re-issue after expiry: {stats:?}"
+        );
+        assert_eq!(stats.jobs_created, 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_result_url_is_a_clear_error() {
+    let h = Harness::start(cfg()).await;
+    for vendor in compiled() {
+        let (kind, req) = first_sample(&vendor);
+        let handle_file = h.path(&format!("{vendor}-handle.json"));
+        let submitted = h.cli(&["submit", &vendor, kind, "--input", &req]).await;
+        assert_eq!(submitted.code, 0, "{submitted:?}");
+        std::fs::write(&handle_file, &submitted.stdout).unwrap();
+        let waited = h.cli(&["wait", &handle_file, "--output", "json"]).await;
+        assert_eq!(waited.code, 0, "{waited:?}");
+        h.emu
+            .inject(FaultRule::parse(&format!("{vendor}:expire-urls:any:*")).unwrap())
+            .unwrap();
+        let out = h
+            .cli(&[
+                "result",
+                &handle_file,
+                "--download",
+                &h.path(&format!("dl-{vendor}")),
+            ])
+            .await;
+        h.emu.clear_faults(&vendor);
+        assert_eq!(out.code, 8, "{vendor}: {out:?}");
+        out.assert_one_clean_error_line();
+        assert!(out.stderr.contains("expired"), "{out:?}");
+        let leaked = out
+            .stderr
+            .split("Signature=")
+            .skip(1)
+            .any(|rest| rest.starts_with(|c: char| c.is_ascii_hexdigit()));
+        assert!(!leaked, "signed query leaked: {out:?}");
+        assert!(h.emu.stats(&vendor).unwrap().expired_downloads >= 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_bodies_are_clear_errors_without_panics() {
+    let h = Harness::start(cfg()).await;
+    for vendor in compiled() {
+        let (kind, req) = first_sample(&vendor);
+        let submitted = h.cli(&["submit", &vendor, kind, "--input", &req]).await;
+        assert_eq!(submitted.code, 0, "{submitted:?}");
+        let handle = submitted.stdout.trim().to_owned();
+        for how in ["html", "truncated", "garbage", "wrong-shape"] {
+            h.emu
+                .inject(FaultRule::parse(&format!("{vendor}:{how}:poll:*")).unwrap())
+                .unwrap();
+            let out = h.cli(&["status", &handle]).await;
+            h.emu.clear_faults(&vendor);
+            assert_ne!(out.code, 0, "{vendor}/{how}: {out:?}");
+            assert_ne!(out.code, 101, "{vendor}/{how} panicked: {out:?}");
+            out.assert_one_clean_error_line();
+        }
+        let ok = h.cli(&["status", &handle]).await;
+        assert_eq!(ok.code, 0, "{ok:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_codes_for_auth_input_and_task_failure() {
+    let h = Harness::start(cfg()).await;
+    for vendor in compiled() {
+        let (kind, req) = first_sample(&vendor);
+        // invalid input: not JSON, unknown kind
+        let bad = h.cli(&["submit", &vendor, kind, "--input", "{oops"]).await;
+        assert_eq!(bad.code, 2, "{bad:?}");
+        bad.assert_one_clean_error_line();
+        let unknown = h
+            .cli(&["submit", &vendor, "no_such_kind", "--input", &req])
+            .await;
+        assert_eq!(unknown.code, 2, "{unknown:?}");
+        unknown.assert_one_clean_error_line();
+        // the task fails with a documented vendor code
+        let code = match vendor.as_str() {
+            "xjc" => "20011",
+            "reccloud" => "-3",
+            "vozo" => "10012",
+            "tencent-vod" => "InvalidParameter.VoilationContent",
+            _ => "9",
+        };
+        h.emu
+            .inject(FaultRule::parse(&format!("{vendor}:fail={code}:submit")).unwrap())
+            .unwrap();
+        let failed = h.cli(&["run", &vendor, kind, "--input", &req]).await;
+        assert_eq!(failed.code, 3, "{vendor}: {failed:?}");
+        assert!(
+            failed
+                .stderr
+                .lines()
+                .last()
+                .unwrap_or("")
+                .starts_with("error: "),
+            "{failed:?}"
+        );
+        assert!(!failed.stderr.contains("panicked"));
+    }
+    // wrong credentials: exit code auth
+    let bad_creds = Harness::start_with(
+        cfg(),
+        json!({
+            "xjc": {"secret_key": "wrong"}, "reccloud": {"api_key": "wrong"}, "vozo": {"api_key": "wrong"},
+            "softsugar": {"app_key": "wrong"}, "tencent-vod": {"secret_key": "wrong"}
+        }),
+    )
+    .await;
+    for vendor in compiled() {
+        let (kind, req) = first_sample(&vendor);
+        let out = bad_creds
+            .cli(&["submit", &vendor, kind, "--input", &req])
+            .await;
+        assert_eq!(out.code, 4, "{vendor}: {out:?}");
+        out.assert_one_clean_error_line();
+        assert!(
+            !out.stderr.contains("wrong"),
+            "a secret was printed: {out:?}"
+        );
+        assert_eq!(bad_creds.emu.stats(&vendor).unwrap().jobs_created, 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_handle_is_resumed_by_a_second_process_after_the_first_is_killed() {
+    let slow = Timing {
+        step: Duration::from_millis(400),
+        queued_steps: 1,
+        running_steps: 6,
+    };
+    let h = Harness::start(EmulatorConfig::default().with_timing(slow)).await;
+    for vendor in compiled() {
+        let (kind, req) = first_sample(&vendor);
+        let handle_file = h.path(&format!("{vendor}-resume.json"));
+        let mut first = h.spawn(&[
+            "run",
+            &vendor,
+            kind,
+            "--input",
+            &req,
+            "--handle-file",
+            &handle_file,
+            "--output",
+            "json",
+        ]);
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::fs::metadata(&handle_file)
+            .map(|m| m.len())
+            .unwrap_or(0)
+            == 0
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "handle file never written"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        first.kill().unwrap();
+        let status = first.wait().unwrap();
+        assert!(
+            !status.success(),
+            "the first process should have been killed mid-wait"
+        );
+
+        let out = h.cli(&["wait", &handle_file, "--output", "json"]).await;
+        assert_eq!(out.code, 0, "{vendor}: {out:?}");
+        assert_eq!(out.last_json()["status"], "succeeded");
+        let result = h.cli(&["result", &handle_file, "--output", "json"]).await;
+        assert_eq!(result.code, 0, "{result:?}");
+        assert_eq!(h.emu.stats(&vendor).unwrap().jobs_created, 1);
+        // the handle can also come from stdin
+        let piped = std::process::Command::new(common::BIN)
+            .arg("--config")
+            .arg(&h.config)
+            .args(["status", "-", "--output", "json"])
+            .stdin(std::fs::File::open(&handle_file).unwrap())
+            .output()
+            .unwrap();
+        assert!(piped.status.success(), "{piped:?}");
+        let snap: Value = serde_json::from_slice(&piped.stdout).unwrap();
+        assert_eq!(snap["status"], "succeeded");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_emulator_process_prints_its_urls_and_serves_cli_calls() {
+    let vendors = compiled();
+    let Some(vendor) = vendors.first().cloned() else {
+        return;
+    };
+    let mut emu = std::process::Command::new(common::BIN)
+        .args(["emulator", "--port", "0", "--step-ms", "50"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = emu.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let info: Value = serde_json::from_str(&line).unwrap();
+    let url = info["urls"]["vendors"][&vendor]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let creds: mediatask_emulator::EmulatorCredentials =
+        serde_json::from_value(info["credentials"].clone()).unwrap();
+    let entry = common::entry(&vendor, "http://unused.invalid", &creds);
+    // credentials through the vendor's environment variables, host through --endpoint
+    let mut cmd = std::process::Command::new(common::BIN);
+    cmd.args(["--endpoint", &url, "--min-poll-ms", "40"]);
+    for (k, v) in entry.as_object().unwrap() {
+        if k == "base_url" {
+            continue;
+        }
+        let var = match (vendor.as_str(), k.as_str()) {
+            ("xjc", "access_key") => "XJC_ACCESS_KEY",
+            ("xjc", "secret_key") => "XJC_SECRET_KEY",
+            ("reccloud", _) => "RECCLOUD_API_KEY",
+            ("vozo", _) => "VOZO_API_KEY",
+            ("softsugar", "app_id") => "SOFTSUGAR_APP_ID",
+            ("softsugar", _) => "SOFTSUGAR_APP_KEY",
+            ("tencent-vod", "secret_id") => "TENCENTCLOUD_SECRET_ID",
+            _ => "TENCENTCLOUD_SECRET_KEY",
+        };
+        cmd.env(var, v.as_str().unwrap());
+    }
+    let (kind, req) = first_sample(&vendor);
+    cmd.args(["run", &vendor, kind, "--input", &req, "--output", "json"]);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let _ = emu.kill();
+    let _ = emu.wait();
+    assert!(out.status.success(), "{out:?}");
+}

@@ -1,0 +1,228 @@
+//! Shared harness: an in-process emulator, a registry config file pointing at it, and a runner
+//! for the real `mediatask` binary.
+
+#![allow(dead_code, unreachable_pub)]
+
+use mediatask_emulator::{Emulator, EmulatorConfig, EmulatorCredentials, Timing};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Path of the binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_mediatask");
+
+/// Test speed: about 0.4 s per task.
+pub fn timing() -> Timing {
+    Timing {
+        step: Duration::from_millis(60),
+        queued_steps: 1,
+        running_steps: 5,
+    }
+}
+
+/// The vendor configuration pointing at the emulator, in the vendor crate's own field names.
+pub fn entry(provider: &str, base_url: &str, c: &EmulatorCredentials) -> Value {
+    let mut v = match provider {
+        "tencent-vod" => {
+            json!({"secret_id": c.tencent_secret_id, "secret_key": c.tencent_secret_key})
+        }
+        "softsugar" => json!({"app_id": c.softsugar_app_id, "app_key": c.softsugar_app_key}),
+        "xjc" => json!({"access_key": c.xjc_access_key, "secret_key": c.xjc_secret_key}),
+        "reccloud" => json!({"api_key": c.reccloud_api_key}),
+        "vozo" => json!({"api_key": c.vozo_api_key}),
+        _ => json!({}),
+    };
+    v["base_url"] = json!(base_url);
+    v
+}
+
+/// What one CLI run produced.
+#[derive(Debug)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    /// The last non-empty stdout line as JSON.
+    pub fn last_json(&self) -> Value {
+        let line = self
+            .stdout
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {self:?}"))
+    }
+    /// The first stdout line as JSON.
+    pub fn first_json(&self) -> Value {
+        let line = self.stdout.lines().next().unwrap_or("");
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {self:?}"))
+    }
+    /// Stderr is one clean error line (no panic, no Debug dump).
+    pub fn assert_one_clean_error_line(&self) {
+        let lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        assert_eq!(lines.len(), 1, "expected one error line: {self:?}");
+        assert!(lines[0].starts_with("error: "), "{self:?}");
+        for bad in ["panicked", "RUST_BACKTRACE", "Error {", "Some(", "retry: "] {
+            assert!(!self.stderr.contains(bad), "`{bad}` in stderr: {self:?}");
+        }
+        let debug_kind = self
+            .stderr
+            .split("kind: ")
+            .skip(1)
+            .any(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()));
+        assert!(!debug_kind, "a Debug dump in stderr: {self:?}");
+    }
+}
+
+/// An emulator plus a config file for the CLI.
+pub struct Harness {
+    pub emu: Emulator,
+    pub dir: PathBuf,
+    pub config: PathBuf,
+}
+
+impl Harness {
+    pub async fn start(cfg: EmulatorConfig) -> Harness {
+        Self::start_with(cfg, json!({})).await
+    }
+
+    /// `extra` is merged into each vendor's entry (`{"xjc": {"request_timeout_secs": 1}}`).
+    pub async fn start_with(cfg: EmulatorConfig, extra: Value) -> Harness {
+        let emu = Emulator::start(cfg).await.expect("emulator starts");
+        let dir = std::env::temp_dir().join(format!(
+            "mediatask-cli-test-{}-{}",
+            std::process::id(),
+            uuid_like()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = serde_json::Map::new();
+        for (name, url) in &emu.urls().vendors {
+            let mut e = entry(name, url, &emu.config().credentials);
+            if let Some(Value::Object(more)) = extra.get(name) {
+                for (k, v) in more {
+                    e[k] = v.clone();
+                }
+            }
+            config.insert(name.clone(), e);
+        }
+        let path = dir.join("config.json");
+        std::fs::write(&path, Value::Object(config).to_string()).unwrap();
+        Harness {
+            emu,
+            dir,
+            config: path,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(BIN);
+        c.arg("--config")
+            .arg(&self.config)
+            .args([
+                "--min-poll-ms",
+                "40",
+                "--max-poll-ms",
+                "200",
+                "--max-wait-secs",
+                "60",
+            ])
+            .args(args)
+            .env_remove("MEDIATASK_ENDPOINT")
+            .env_remove("MEDIATASK_CONFIG")
+            .stdin(std::process::Stdio::null());
+        c
+    }
+
+    /// Run the CLI to completion (off the async runtime's threads).
+    pub async fn cli(&self, args: &[&str]) -> Out {
+        let mut c = self.command(args);
+        tokio::task::spawn_blocking(move || {
+            let o = c.output().expect("binary runs");
+            Out {
+                code: o.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            }
+        })
+        .await
+        .unwrap()
+    }
+
+    /// Start the CLI without waiting.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("binary starts")
+    }
+
+    pub fn path(&self, name: &str) -> String {
+        self.dir.join(name).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{nanos}-{}", N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A sample request for every job kind of every vendor (what the end-to-end test runs).
+pub fn samples() -> Vec<(&'static str, &'static str, Value)> {
+    let media = "https://example.com/in/talk.mp4";
+    let audio = "https://example.com/in/voice.wav";
+    vec![
+        (
+            "xjc",
+            "works",
+            json!({"audioUrl": audio, "videoUrl": media, "title": "e2e"}),
+        ),
+        ("xjc", "voice_lite_train", json!({"audioUrl": audio})),
+        (
+            "xjc",
+            "voice_lite_synthesis",
+            json!({"speakerId": "spk_e2e", "content": "hello"}),
+        ),
+        ("xjc", "voice_pro_train", json!({"audioUrl": audio})),
+        (
+            "xjc",
+            "voice_pro_synthesis",
+            json!({"speakerId": "spk_e2e", "content": "hello"}),
+        ),
+    ]
+}
+
+/// The vendors compiled into the binary under test.
+pub fn compiled() -> Vec<String> {
+    let o = std::process::Command::new(BIN)
+        .args(["providers", "--output", "json"])
+        .output()
+        .unwrap();
+    let kinds: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut names: Vec<String> = kinds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["provider"].as_str().unwrap().to_owned())
+        .collect();
+    names.dedup();
+    names
+}
