@@ -6,7 +6,7 @@ use mediatask_core::spec::{ErrorCodeEntry, StatusEntry};
 use mediatask_core::{ErrorKind, TaskStatus};
 
 /// Task `state` codes of every RecCloud query response (`data.state`).
-/// Source: https://reccloud.com/it/status-api-doc; `state < 0` is a terminal failure.
+/// Source: <https://reccloud.com/it/status-api-doc>; `state < 0` is a terminal failure.
 ///
 /// Sorted by code (byte order) for binary search.
 pub static STATE_CODES: &[StatusEntry] = &[
@@ -82,7 +82,7 @@ pub static STATE_CODES: &[StatusEntry] = &[
     },
 ];
 
-/// HTTP status codes (mirrored in the envelope `status`). Source: https://reccloud.com/it/status-api-doc.
+/// HTTP status codes (mirrored in the envelope `status`). Source: <https://reccloud.com/it/status-api-doc>.
 ///
 /// Sorted by code (byte order) for binary search.
 pub static HTTP_STATUS: &[ErrorCodeEntry] = &[
