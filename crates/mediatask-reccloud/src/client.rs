@@ -110,6 +110,20 @@ impl RecCloudClient {
         self.inner.max_parallel_tasks
     }
 
+    /// Free the parallel-task slot held by `task_id` — for a task you will not poll to a
+    /// terminal state (an abandoned handle), since slots are otherwise released only when a
+    /// poll sees the task finish. Idempotent.
+    ///
+    /// ```
+    /// # let client = mediatask_reccloud::RecCloudClient::new(
+    /// #     mediatask_reccloud::RecCloudConfig::default().with_api_key("k")).unwrap();
+    /// client.release_task_slot("task-123");
+    /// assert_eq!(client.transport().limiter().tasks_in_flight(), 0);
+    /// ```
+    pub fn release_task_slot(&self, task_id: &str) {
+        self.inner.transport.limiter().release_task(task_id);
+    }
+
     /// `POST path` with the exact JSON body bytes as a submit (never blindly retried) and return the new
     /// task id. A successful answer without a readable `data.task_id` is `OutcomeUnknown`
     /// (the task may exist and bill), carrying the SHA-256 of the body sent.

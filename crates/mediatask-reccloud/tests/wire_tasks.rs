@@ -533,3 +533,39 @@ async fn host_selection() {
     .unwrap();
     assert_eq!(c.transport().host(), "proxy.example:8443");
 }
+
+#[tokio::test]
+async fn run_submits_waits_and_returns_the_result() {
+    use mediatask_core::{MediaTaskExt, WaitPolicy};
+    let server = MockServer::start_async().await;
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/tasks/audio/recognition");
+            then.status(200).json_body(ok(json!({"task_id": "run-1"})));
+        })
+        .await;
+    let query = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/tasks/audio/recognition/run-1");
+            then.status(200).json_body(state(
+                "run-1",
+                1,
+                100,
+                json!([{"start": 0, "end": 10, "text": "done"}]),
+            ));
+        })
+        .await;
+    let (client, _) = client(&server);
+    let task = SpeechToText::new(client);
+    let (rt, _, _) = mediatask_testkit::fake_runtime();
+    let mut policy = WaitPolicy::default();
+    policy.runtime = rt;
+    let out = task
+        .run(SpeechToTextRequest::new("https://h.example/a.mp3"), &policy)
+        .await
+        .unwrap();
+    assert_eq!(out.text, "done");
+    create.assert_hits_async(1).await;
+    query.assert_hits_async(2).await; // one wait poll + one result query
+    assert_eq!(task.client().transport().limiter().tasks_in_flight(), 0);
+}
