@@ -97,7 +97,10 @@ pub(crate) fn env_vars(provider: &str) -> &'static str {
 /// One line: what failed, the error (vendor code, request id…), the vendor's message, advice.
 pub(crate) fn report(what: &str, e: &Error) -> String {
     let mut line = format!("error: {what}: {e}");
-    if let Some(m) = e.vendor_message() {
+    if let Some(m) = e
+        .vendor_message()
+        .filter(|m| !e.message().contains(m.trim()))
+    {
         let m: String = m.chars().filter(|c| !c.is_control()).take(200).collect();
         line.push_str(&format!("; vendor says: \"{m}\""));
     }

@@ -10,6 +10,21 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+const BAD_SECRET: &str = "Wr0ngS3cretValue-DoNotPrint";
+
+/// A sample whose result has downloadable files.
+fn file_sample(provider: &str) -> (&'static str, String) {
+    let kind = match provider {
+        "reccloud" => "subtitle_burn_in",
+        _ => return first_sample(provider),
+    };
+    let (_, kind, req) = samples()
+        .into_iter()
+        .find(|(p, k, _)| *p == provider && *k == kind)
+        .unwrap();
+    (kind, req.to_string())
+}
+
 fn cfg() -> EmulatorConfig {
     EmulatorConfig::default().with_timing(timing())
 }
@@ -207,7 +222,7 @@ async fn token_expiry_mid_wait_is_renewed_once() {
 async fn expired_result_url_is_a_clear_error() {
     let h = Harness::start(cfg()).await;
     for vendor in compiled() {
-        let (kind, req) = first_sample(&vendor);
+        let (kind, req) = file_sample(&vendor);
         let handle_file = h.path(&format!("{vendor}-handle.json"));
         let submitted = h.cli(&["submit", &vendor, kind, "--input", &req]).await;
         assert_eq!(submitted.code, 0, "{submitted:?}");
@@ -304,8 +319,8 @@ async fn exit_codes_for_auth_input_and_task_failure() {
     let bad_creds = Harness::start_with(
         cfg(),
         json!({
-            "xjc": {"secret_key": "wrong"}, "reccloud": {"api_key": "wrong"}, "vozo": {"api_key": "wrong"},
-            "softsugar": {"app_key": "wrong"}, "tencent-vod": {"secret_key": "wrong"}
+            "xjc": {"secret_key": BAD_SECRET}, "reccloud": {"api_key": BAD_SECRET}, "vozo": {"api_key": BAD_SECRET},
+            "softsugar": {"app_key": BAD_SECRET}, "tencent-vod": {"secret_key": BAD_SECRET}
         }),
     )
     .await;
@@ -317,7 +332,7 @@ async fn exit_codes_for_auth_input_and_task_failure() {
         assert_eq!(out.code, 4, "{vendor}: {out:?}");
         out.assert_one_clean_error_line();
         assert!(
-            !out.stderr.contains("wrong"),
+            !out.stderr.contains(BAD_SECRET),
             "a secret was printed: {out:?}"
         );
         assert_eq!(bad_creds.emu.stats(&vendor).unwrap().jobs_created, 0);

@@ -167,7 +167,7 @@ impl Default for EmulatorConfig {
             xjc_sign_window: Duration::from_secs(180),
             rate_limits: BTreeMap::new(),
             task_caps: BTreeMap::new(),
-            tencent_duplicate_session_code: "InvalidParameterValue.SessionIdDuplicated".into(),
+            tencent_duplicate_session_code: "InvalidParameterValue.SessionId".into(),
             record_arrivals: true,
         }
     }

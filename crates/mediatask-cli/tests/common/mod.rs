@@ -93,8 +93,16 @@ impl Harness {
         Self::start_with(cfg, json!({})).await
     }
 
-    /// `extra` is merged into each vendor's entry (`{"xjc": {"request_timeout_secs": 1}}`).
+    /// `extra` is merged into each vendor's entry (`{"xjc": {"request_timeout_secs": 1}}`),
+    /// after the defaults of [`base_extra`].
     pub async fn start_with(cfg: EmulatorConfig, extra: Value) -> Harness {
+        let mut merged = base_extra();
+        if let (Some(m), Some(e)) = (merged.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        let extra = merged;
         let emu = Emulator::start(cfg).await.expect("emulator starts");
         let dir = std::env::temp_dir().join(format!(
             "mediatask-cli-test-{}-{}",
@@ -175,6 +183,17 @@ impl Drop for Harness {
     }
 }
 
+/// Configuration every test needs: RecCloud's unconfirmed text-to-speech / text-to-video
+/// endpoints have no default path, so the tests point them at the emulator's generic task API.
+pub fn base_extra() -> Value {
+    json!({"reccloud": {"endpoints": {
+        "text_to_speech": "/api/tasks/media/text-to-speech",
+        "text_to_speech_query": "/api/tasks/media/text-to-speech/{task_id}",
+        "text_to_video": "/api/tasks/media/text-to-video",
+        "text_to_video_query": "/api/tasks/media/text-to-video/{task_id}"
+    }}})
+}
+
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
@@ -191,6 +210,31 @@ pub fn samples() -> Vec<(&'static str, &'static str, Value)> {
     let audio = "https://example.com/in/voice.wav";
     vec![
         (
+            "tencent-vod",
+            "audio_clone",
+            json!({"AudioFileInfo": {"Type": "Url", "Url": audio}, "VoiceId": "e2e_voice_01", "Text": "Hello."}),
+        ),
+        (
+            "tencent-vod",
+            "video_generation",
+            json!({"ModelName": "Kling", "ModelVersion": "2.1", "Prompt": "a cat surfing at sunset"}),
+        ),
+        (
+            "tencent-vod",
+            "image_generation",
+            json!({"ModelName": "GG", "Prompt": "a watercolor fox"}),
+        ),
+        (
+            "tencent-vod",
+            "audio_generation",
+            json!({"ModelName": "emu", "SceneType": "sfx", "Prompt": "rain on a tin roof"}),
+        ),
+        (
+            "softsugar",
+            "face_swap",
+            json!({"facePhotoUrl": "https://example.com/in/face.png", "videoUrl": media, "materialName": "e2e"}),
+        ),
+        (
             "xjc",
             "works",
             json!({"audioUrl": audio, "videoUrl": media, "title": "e2e"}),
@@ -206,6 +250,53 @@ pub fn samples() -> Vec<(&'static str, &'static str, Value)> {
             "xjc",
             "voice_pro_synthesis",
             json!({"speakerId": "spk_e2e", "content": "hello"}),
+        ),
+        (
+            "reccloud",
+            "speech_to_text",
+            json!({"url": media, "type": 4}),
+        ),
+        (
+            "reccloud",
+            "subtitle_burn_in",
+            json!({"url": media, "primary_subtitle_file_url": "https://example.com/in/subs.srt"}),
+        ),
+        (
+            "reccloud",
+            "video_translation_preview",
+            json!({"url": media, "language": "fr", "voice": "female-1"}),
+        ),
+        (
+            "reccloud",
+            "video_translation_synthesis",
+            json!({"url": media, "language": "fr", "subtitles": [{"start": 0, "end": 1000, "text": "Bonjour"}]}),
+        ),
+        (
+            "reccloud",
+            "text_to_speech",
+            json!({"text": "Hello from the emulator."}),
+        ),
+        (
+            "reccloud",
+            "text_to_video",
+            json!({"text": "A cat surfing at sunset."}),
+        ),
+        (
+            "vozo",
+            "translate_dub",
+            json!({"media_type": "video", "media_url": media, "source_language": "auto",
+                "target_language": "fr", "export_type": "all"}),
+        ),
+        (
+            "vozo",
+            "lip_sync",
+            json!({"reference_file_url": media, "reference_file_type": "video", "audio_url": audio,
+                "model": "standard_v1"}),
+        ),
+        (
+            "vozo",
+            "reusable_lip_sync",
+            json!({"model_id": "lsm-123", "audio_url": audio}),
         ),
     ]
 }
