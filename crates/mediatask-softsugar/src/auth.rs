@@ -3,7 +3,7 @@
 //! passed in, so every rule is testable without a clock.
 //!
 //! `sign = lowercase hex MD5(appId + timestamp + appKey)` and the token is sent as
-//! `Authorization: Bearer <accessToken>` (https://aigc.softsugar.com/html/help/en-US/12-FAQ.html).
+//! `Authorization: Bearer <accessToken>` (<https://aigc.softsugar.com/html/help/en-US/12-FAQ.html>).
 //!
 //! ```
 //! use mediatask_softsugar::auth::sign;

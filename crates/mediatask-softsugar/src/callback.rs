@@ -2,7 +2,7 @@
 //! callback URL, the AuthKey check, and confirm-by-polling.
 //!
 //! The callback URL is configured per account by the operator. Body: `{taskId, materialId,
-//! materialName, algoType, algoSubType1..3, status (3/5/9), taskResult}` [SEED].
+//! materialName, algoType, algoSubType1..3, status (3/5/9), taskResult}` (seed).
 //!
 //! **AuthKey signature: algorithm not documented.** The seed says that with an AuthKey "timestamp
 //! and signature" are added, then truncates ("For details, refer to…"); no public page giving the

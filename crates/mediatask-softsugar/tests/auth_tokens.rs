@@ -212,29 +212,3 @@ async fn missing_credentials_fail_before_sending() {
         any.assert_hits(0);
     }
 }
-
-#[tokio::test(flavor = "current_thread")]
-async fn secrets_never_reach_logs_debug_or_errors() {
-    let (logs, _guard) = mediatask_testkit::logs::capture();
-    let server = MockServer::start_async().await;
-    let _token = mock_token(&server, TOKEN);
-    let _rejected = info_unauthorized(&server, BEARER);
-    let client = client(&server);
-    let err = client.task_info(&[7]).await.unwrap_err();
-    let sign = mediatask_softsugar::auth::sign(APP_ID, FAKE_NOW_SECS, APP_KEY);
-    let token = client.access_token().await.unwrap();
-    let texts = [
-        logs.contents(),
-        format!("{err} {err:?}"),
-        format!("{client:?} {:?} {token:?}", client.config()),
-    ];
-    for text in texts {
-        for secret in [APP_KEY, TOKEN, sign.as_str()] {
-            assert!(!text.contains(secret), "secret leaked: {text}");
-        }
-    }
-    assert!(
-        logs.contents().contains("mediatask.http"),
-        "logs were captured"
-    );
-}

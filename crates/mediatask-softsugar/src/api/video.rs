@@ -1,13 +1,13 @@
 //! Video synthesis create — **endpoint path unconfirmed**.
 //!
 //! The seed omits the create call. The public video-synthesis page
-//! (https://aigc.softsugar.com/html/help/en-US/4-短视频合成.html) describes the capability but its
+//! (<https://aigc.softsugar.com/html/help/en-US/4-短视频合成.html>) describes the capability but its
 //! endpoint section could not be retrieved. The documented *request JSON* comes from the
 //! deprecated sibling `POST /api/2dvh/v1/material/video/takeover/create`
-//! (https://aigc.softsugar.com/html/help/en-US/7-视频直播.html): `{"videoName", "param": "<video
+//! (<https://aigc.softsugar.com/html/help/en-US/7-视频直播.html>): `{"videoName", "param": "<video
 //! synthesis task JSON>", "thumbnailUrl"}`. The SDK sends that body to
 //! [`crate::SoftSugarConfig::video_create_path`], default `/api/2dvh/v1/material/video/create`
-//! (a [GUESS] by analogy; `Capabilities.endpoint_confirmed = false`).
+//! (a GUESS by analogy; `Capabilities.endpoint_confirmed = false`).
 
 use super::embedded::EmbeddedJson;
 use super::materials::{in_range, require};

@@ -5,7 +5,7 @@
 use mediatask_core::spec::{ErrorCodeEntry, StatusEntry};
 use mediatask_core::{ErrorKind, TaskStatus};
 
-/// Task `status` of `task/info`, `listByAccount`, `listWithQueue` and callbacks [SEED].
+/// Task `status` of `task/info`, `listByAccount`, `listWithQueue` and callbacks (seed).
 ///
 /// Sorted by code (byte order) for binary search.
 pub static TASK_STATUS: &[StatusEntry] = &[
@@ -41,7 +41,7 @@ pub static TASK_STATUS: &[StatusEntry] = &[
     },
 ];
 
-/// `taskStatus` inside a TTS voice-model `productParam` (cases 5 and 7) [SEED].
+/// `taskStatus` inside a TTS voice-model `productParam` (cases 5 and 7) (seed).
 ///
 /// Sorted by code (byte order) for binary search.
 pub static VOICE_TASK_STATUS: &[StatusEntry] = &[
@@ -72,7 +72,7 @@ pub static VOICE_TASK_STATUS: &[StatusEntry] = &[
     },
 ];
 
-/// Per-file `status` of `material/file/warming/query` [SEED].
+/// Per-file `status` of `material/file/warming/query` (seed).
 ///
 /// Sorted by code (byte order) for binary search.
 pub static WARMING_FILE_STATUS: &[StatusEntry] = &[
@@ -103,7 +103,7 @@ pub static WARMING_FILE_STATUS: &[StatusEntry] = &[
     },
 ];
 
-/// Envelope `code` values. The seed documents only `0` = success and `other` = error; the rows below are [GUESS]es for HTTP-style codes that Spring back ends commonly put in the body. Any other code is kept raw as `Unexpected`.
+/// Envelope `code` values. The seed documents only `0` = success and `other` = error; the rows below are GUESSes for HTTP-style codes that Spring back ends commonly put in the body. Any other code is kept raw as `Unexpected`.
 ///
 /// Sorted by code (byte order) for binary search.
 pub static ERROR_CODES: &[ErrorCodeEntry] = &[
@@ -111,54 +111,54 @@ pub static ERROR_CODES: &[ErrorCodeEntry] = &[
         code: "400",
         kind: ErrorKind::InvalidRequest,
         retryable: false,
-        message: "[GUESS] The vendor rejected the request parameters.",
+        message: "GUESS: The vendor rejected the request parameters.",
         vendor_message: "",
     },
     ErrorCodeEntry {
         code: "401",
         kind: ErrorKind::Unauthenticated,
         retryable: false,
-        message: "[GUESS] Token missing, invalid or expired; the SDK re-issues the token once.",
+        message: "GUESS: Token missing, invalid or expired; the SDK re-issues the token once.",
         vendor_message: "",
     },
     ErrorCodeEntry {
         code: "403",
         kind: ErrorKind::PermissionDenied,
         retryable: false,
-        message: "[GUESS] The account may not use this capability.",
+        message: "GUESS: The account may not use this capability.",
         vendor_message: "",
     },
     ErrorCodeEntry {
         code: "404",
         kind: ErrorKind::NotFound,
         retryable: false,
-        message: "[GUESS] The task or resource does not exist.",
+        message: "GUESS: The task or resource does not exist.",
         vendor_message: "",
     },
     ErrorCodeEntry {
         code: "429",
         kind: ErrorKind::RateLimited,
         retryable: true,
-        message: "[GUESS] Too many requests; retry with backoff.",
+        message: "GUESS: Too many requests; retry with backoff.",
         vendor_message: "",
     },
     ErrorCodeEntry {
         code: "500",
         kind: ErrorKind::Unavailable,
         retryable: true,
-        message: "[GUESS] Vendor internal error.",
+        message: "GUESS: Vendor internal error.",
         vendor_message: "",
     },
     ErrorCodeEntry {
         code: "503",
         kind: ErrorKind::Unavailable,
         retryable: true,
-        message: "[GUESS] Vendor temporarily unavailable.",
+        message: "GUESS: Vendor temporarily unavailable.",
         vendor_message: "",
     },
 ];
 
-/// `algoType` values (task type) [SEED].
+/// `algoType` values (task type) (seed).
 ///
 /// Columns: `code`, `meaning`.
 pub static ALGO_TYPES: &[[&str; 2]] = &[
@@ -190,17 +190,17 @@ pub const ALGO_FILE_WARMING: u64 = 43;
 /// `algoType` of video synthesis.
 pub const ALGO_VIDEO_SYNTHESIS: u64 = 14;
 
-/// A billing query over more than 1000 records is refused [SEED].
+/// A billing query over more than 1000 records is refused (seed).
 pub const BILLING_MAX_RECORDS: u64 = 1000;
 
-/// Service endpoint [SEED][DOC].
+/// Service endpoint (seed, doc).
 pub const DEFAULT_BASE_URL: &str = "https://aigc.softsugar.com";
 
-/// [GUESS — unconfirmed] video synthesis create path, by analogy with `/material/video/takeover/create` (vendors.md §4.3).
+/// GUESS, unconfirmed: video synthesis create path, by analogy with `/material/video/takeover/create` (vendors.md §4.3).
 pub const DEFAULT_VIDEO_CREATE_PATH: &str = "/api/2dvh/v1/material/video/create";
 
-/// Result URLs (video, thumbnail, packages) stay valid 7 days [SEED].
+/// Result URLs (video, thumbnail, packages) stay valid 7 days (seed).
 pub const RESULT_TTL_SECS: u64 = 604800;
 
-/// Token endpoint [DOC] (FAQ).
+/// Token endpoint (doc: FAQ).
 pub const TOKEN_PATH: &str = "/api/uc/v1/access/api/token";

@@ -35,7 +35,7 @@ impl HasArtifacts for TaskOutput {
 }
 
 /// Vendor times are `yyyy-MM-dd HH:mm:ss` without a zone; China Standard Time (UTC+8) is
-/// assumed [GUESS].
+/// assumed (GUESS).
 pub(crate) fn parse_vendor_time(text: &str) -> Option<DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M:%S").ok()?;
     let cst = chrono::FixedOffset::east_opt(8 * 3600)?;
