@@ -569,3 +569,38 @@ async fn run_submits_waits_and_returns_the_result() {
     query.assert_hits_async(2).await; // one wait poll + one result query
     assert_eq!(task.client().transport().limiter().tasks_in_flight(), 0);
 }
+
+#[tokio::test]
+async fn low_level_endpoint_functions() {
+    use mediatask_reccloud::api::{media, recognition};
+    let server = MockServer::start_async().await;
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/tasks/media/video-translation/synthesis")
+                .header("x-api-key", KEY)
+                .body(r#"{"url":"https://h.example/v.mp4"}"#);
+            then.status(200).json_body(ok(json!({"task_id": "ll-1"})));
+        })
+        .await;
+    let query = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/tasks/audio/recognition/ll-2");
+            then.status(200).json_body(state("ll-2", 0, 0, json!(null)));
+        })
+        .await;
+    let (client, _) = client(&server);
+    let body = VideoTranslationSynthesisRequest::new("https://h.example/v.mp4")
+        .to_body()
+        .unwrap();
+    assert_eq!(
+        media::create_synthesis(&client, &body).await.unwrap(),
+        "ll-1"
+    );
+    let q = recognition::query_recognition(&client, "ll-2")
+        .await
+        .unwrap();
+    assert_eq!((q.state, q.progress), (0, Some(0)));
+    create.assert_hits_async(1).await;
+    query.assert_hits_async(1).await;
+}

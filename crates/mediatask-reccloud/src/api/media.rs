@@ -425,6 +425,62 @@ pub struct SynthesisBody {
     pub subtitles: Vec<Segment>,
 }
 
+/// `POST /api/tasks/media/subtitle` (low-level: no task slot; prefer [`crate::SubtitleBurnIn`]).
+pub async fn create_subtitle(
+    client: &crate::RecCloudClient,
+    body: &SubtitleBody,
+) -> Result<String> {
+    let path = client.endpoints().subtitle.clone();
+    super::create(client, "create_subtitle_burn_in", &path, body).await
+}
+
+/// `GET /api/tasks/media/subtitle/{task_id}` (**inferred** path, configurable).
+pub async fn query_subtitle(client: &crate::RecCloudClient, task_id: &str) -> Result<TaskQuery> {
+    let template = client.endpoints().subtitle_query.clone();
+    super::query(client, "query_subtitle_burn_in", &template, task_id).await
+}
+
+/// `POST /api/tasks/media/video-translation/preview` (low-level: no task slot; prefer
+/// [`crate::VideoTranslationPreview`]).
+pub async fn create_preview(client: &crate::RecCloudClient, body: &PreviewBody) -> Result<String> {
+    let path = client.endpoints().translation_preview.clone();
+    super::create(client, "create_video_translation_preview", &path, body).await
+}
+
+/// `GET /api/tasks/media/video-translation/preview/{task_id}` (**inferred**, configurable).
+pub async fn query_preview(client: &crate::RecCloudClient, task_id: &str) -> Result<TaskQuery> {
+    let template = client.endpoints().translation_preview_query.clone();
+    super::query(
+        client,
+        "query_video_translation_preview",
+        &template,
+        task_id,
+    )
+    .await
+}
+
+/// `POST /api/tasks/media/video-translation/synthesis` (low-level: no task slot; prefer
+/// [`crate::VideoTranslationSynthesis`]).
+pub async fn create_synthesis(
+    client: &crate::RecCloudClient,
+    body: &SynthesisBody,
+) -> Result<String> {
+    let path = client.endpoints().translation_synthesis.clone();
+    super::create(client, "create_video_translation_synthesis", &path, body).await
+}
+
+/// `GET /api/tasks/media/video-translation/synthesis/{task_id}` (**inferred**, configurable).
+pub async fn query_synthesis(client: &crate::RecCloudClient, task_id: &str) -> Result<TaskQuery> {
+    let template = client.endpoints().translation_synthesis_query.clone();
+    super::query(
+        client,
+        "query_video_translation_synthesis",
+        &template,
+        task_id,
+    )
+    .await
+}
+
 const VIDEO_KEYS: &[&str] = &["video", "video_url", "url", "file", "download_url"];
 
 /// The result of a finished burn-in.

@@ -6,8 +6,42 @@ pub mod generation;
 pub mod media;
 pub mod recognition;
 
+use crate::client::RecCloudClient;
+use mediatask_core::{Error, ErrorKind, Operation, Result};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+
+/// Send a create call with a body struct (serialised in field order) as a submit; returns the
+/// task id. No task slot is reserved here: the tasks in [`crate::tasks`] do that.
+pub(crate) async fn create<B: Serialize>(
+    client: &RecCloudClient,
+    action: &str,
+    path: &str,
+    body: &B,
+) -> Result<String> {
+    let bytes = serde_json::to_vec(body).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidRequest,
+            format!("cannot encode request: {e}"),
+        )
+        .with_provider(crate::PROVIDER)
+        .with_operation(Operation::Local)
+    })?;
+    client.create_task(action, path, bytes).await
+}
+
+/// Query a task (idempotent, retried on transient errors).
+pub(crate) async fn query(
+    client: &RecCloudClient,
+    action: &str,
+    template: &str,
+    task_id: &str,
+) -> Result<TaskQuery> {
+    Ok(client
+        .query_task(action, template, task_id, Operation::Poll)
+        .await?
+        .0)
+}
 
 /// The envelope of every RecCloud answer. `status` mirrors the HTTP status.
 #[derive(Debug, Clone, Deserialize)]

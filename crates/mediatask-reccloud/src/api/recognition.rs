@@ -165,6 +165,22 @@ pub struct RecognitionBody {
     pub speaker_recognition: Option<bool>,
 }
 
+/// `POST /api/tasks/audio/recognition`: create a recognition task from a validated body
+/// (low-level: no task slot is reserved; prefer [`crate::SpeechToText`]).
+pub async fn create_recognition(
+    client: &crate::RecCloudClient,
+    body: &RecognitionBody,
+) -> Result<String> {
+    let path = client.endpoints().recognition.clone();
+    super::create(client, "create_speech_to_text", &path, body).await
+}
+
+/// `GET /api/tasks/audio/recognition/{task_id}`: the raw query answer.
+pub async fn query_recognition(client: &crate::RecCloudClient, task_id: &str) -> Result<TaskQuery> {
+    let template = client.endpoints().recognition_query.clone();
+    super::query(client, "query_speech_to_text", &template, task_id).await
+}
+
 /// The result of a finished recognition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
