@@ -139,6 +139,20 @@ proptest! {
         let _ = callback::parse_translate(&bytes);
         let _ = callback::parse_lip_sync(&bytes);
         let _ = mediatask_vozo::error::parse_error(400, &bytes);
+        let _ = serde_json::from_slice::<mediatask_vozo::api::JobCreated>(&bytes);
+    }
+
+    #[test]
+    fn language_checks_never_panic_and_accept_only_table_languages(code in "[a-zA-Z-]{0,9}|\\PC{0,6}") {
+        if let Some(canonical) = mediatask_vozo::languages::source_language(&code) {
+            prop_assert!(mediatask_vozo::generated::tables::SOURCE_LANGUAGES.iter().any(|r| r[0] == canonical));
+            prop_assert!(canonical.eq_ignore_ascii_case(&code));
+        }
+        if let Some(row) = mediatask_vozo::languages::target_language(&code) {
+            let prefix = format!("{}-", row[0]);
+            let ok = code == row[0] || code.starts_with(&prefix);
+            prop_assert!(ok);
+        }
     }
 
     #[test]
