@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mediatask_core::{Error, ErrorKind, Operation, Result, Secret};
 use mediatask_http::{HttpResponse, OutgoingRequest, Transport, VendorProtocol};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,10 +25,16 @@ pub struct SoftSugarProtocol {
     unit: TimestampUnit,
     refresh_margin: Duration,
     fallback_ttl: Option<Duration>,
-    token: tokio::sync::Mutex<Option<CachedToken>>,
+    token: tokio::sync::Mutex<Option<(CachedToken, u64)>>,
     transport: Mutex<Option<Transport>>,
     issued: AtomicU64,
+    /// Which token generation each in-flight tokio task authorized with, so an auth failure
+    /// only drops the token that actually failed (not a fresher one another task just issued).
+    used: Mutex<HashMap<tokio::task::Id, u64>>,
 }
+
+/// Bound of the task → generation map (entries of calls that never came back).
+const MAX_TRACKED_TASKS: usize = 4096;
 
 impl fmt::Debug for SoftSugarProtocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -52,6 +59,7 @@ impl SoftSugarProtocol {
             token: tokio::sync::Mutex::new(None),
             transport: Mutex::new(None),
             issued: AtomicU64::new(0),
+            used: Mutex::new(HashMap::new()),
         }
     }
 
@@ -76,17 +84,26 @@ impl SoftSugarProtocol {
     /// The current token, issuing one if none is cached or it is about to expire. Concurrent
     /// callers wait for the one in-flight token request (single flight).
     pub async fn bearer_token(&self, now: DateTime<Utc>) -> Result<Secret> {
+        Ok(self.token_with_generation(now).await?.0)
+    }
+
+    async fn token_with_generation(&self, now: DateTime<Utc>) -> Result<(Secret, u64)> {
         let mut guard = self.token.lock().await;
-        if let Some(t) = guard.as_ref() {
+        if let Some((t, generation)) = guard.as_ref() {
             if !t.needs_refresh(now, self.refresh_margin) {
-                return Ok(t.token.clone());
+                return Ok((t.token.clone(), *generation));
             }
             tracing::debug!(provider = crate::PROVIDER, "token near expiry; re-issuing");
         }
         let fresh = self.issue(now).await?;
         let token = fresh.token.clone();
-        *guard = Some(fresh);
-        Ok(token)
+        let generation = self.issued.load(Ordering::SeqCst);
+        *guard = Some((fresh, generation));
+        Ok((token, generation))
+    }
+
+    fn used_map(&self) -> std::sync::MutexGuard<'_, HashMap<tokio::task::Id, u64>> {
+        self.used.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Forget the cached token.
@@ -144,14 +161,26 @@ impl VendorProtocol for SoftSugarProtocol {
     }
 
     async fn authorize(&self, request: &mut OutgoingRequest, now: DateTime<Utc>) -> Result<()> {
-        let token = self.bearer_token(now).await?;
+        let (token, generation) = self.token_with_generation(now).await?;
+        if let Some(id) = tokio::task::try_id() {
+            let mut used = self.used_map();
+            if used.len() >= MAX_TRACKED_TASKS {
+                used.clear();
+            }
+            used.insert(id, generation);
+        }
         request.set_header("Authorization", format!("Bearer {}", token.expose()));
         Ok(())
     }
 
     fn check_response(&self, response: &HttpResponse) -> Result<()> {
         match crate::error::parse_error(response.status, &response.body) {
-            None => Ok(()),
+            None => {
+                if let Some(id) = tokio::task::try_id() {
+                    self.used_map().remove(&id);
+                }
+                Ok(())
+            }
             Some(mut e) => {
                 // A refused token request means the app id / key / sign are wrong.
                 if response.operation == Operation::Auth
@@ -175,11 +204,23 @@ impl VendorProtocol for SoftSugarProtocol {
             // the token request itself failed: re-issuing would only repeat it
             return false;
         }
-        tracing::debug!(
-            provider = crate::PROVIDER,
-            "auth failure; dropping the cached token"
-        );
-        self.clear_token().await;
+        let failed_generation = tokio::task::try_id().and_then(|id| self.used_map().remove(&id));
+        let mut guard = self.token.lock().await;
+        match (guard.as_ref(), failed_generation) {
+            (Some((_, current)), Some(failed)) if *current != failed => {
+                tracing::debug!(
+                    provider = crate::PROVIDER,
+                    "auth failure with an older token; retrying with the current one"
+                );
+            }
+            _ => {
+                tracing::debug!(
+                    provider = crate::PROVIDER,
+                    "auth failure; dropping the cached token"
+                );
+                guard.take();
+            }
+        }
         true
     }
 }

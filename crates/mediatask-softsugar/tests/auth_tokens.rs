@@ -212,3 +212,39 @@ async fn missing_credentials_fail_before_sending() {
         any.assert_hits(0);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_failures_with_a_stale_token_reissue_once() {
+    let server = MockServer::start_async().await;
+    let mut first = mock_token(&server, "tok-old");
+    let mut old_ok = info_ok(&server, "Bearer tok-old");
+    let client = client(&server);
+    client.task_info(&[7]).await.unwrap();
+    old_ok.delete();
+    first.delete();
+    let old_rejected = server.mock(|when, then| {
+        when.method(POST)
+            .path("/api/2dvh/v1/task/info")
+            .header("authorization", "Bearer tok-old");
+        then.status(200)
+            .delay(Duration::from_millis(100))
+            .json_body(json!({"code": 401, "message": "token expired", "data": null}));
+    });
+    let second = server.mock(|when, then| {
+        when.method(POST).path("/api/uc/v1/access/api/token");
+        then.status(200)
+            .delay(Duration::from_millis(100))
+            .json_body(ok(json!({"accessToken": "tok-new"})));
+    });
+    let new_ok = info_ok(&server, "Bearer tok-new");
+    let calls = (0..10).map(|_| {
+        let c = client.clone();
+        tokio::spawn(async move { c.task_info(&[7]).await })
+    });
+    for r in futures::future::join_all(calls).await {
+        r.unwrap().unwrap();
+    }
+    assert_eq!(old_rejected.hits(), 10);
+    second.assert_hits(1);
+    new_ok.assert_hits(10);
+}

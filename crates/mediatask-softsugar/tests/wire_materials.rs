@@ -204,6 +204,10 @@ async fn file_warming_query() {
     assert_eq!(files[0].status, Some(5));
     assert_eq!(files[1].file_id.as_deref(), Some("20250526-dev2"));
     assert_eq!(files[1].status, Some(2));
+    assert_eq!(
+        files[1].normalized_status(),
+        mediatask_core::TaskStatus::Running
+    );
     m.assert_hits(1);
 }
 

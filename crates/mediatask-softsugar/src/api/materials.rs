@@ -345,6 +345,20 @@ pub struct WarmingFile {
     pub status: Option<i64>,
 }
 
+impl WarmingFile {
+    /// The per-file status normalised through `WARMING_FILE_STATUS` (unmapped → `Unknown`).
+    ///
+    /// ```
+    /// let f: mediatask_softsugar::api::WarmingFile = serde_json::from_str(r#"{"status": 5}"#).unwrap();
+    /// assert_eq!(f.normalized_status(), mediatask_core::TaskStatus::Succeeded);
+    /// ```
+    pub fn normalized_status(&self) -> mediatask_core::TaskStatus {
+        let code = self.status.map(|s| s.to_string()).unwrap_or_default();
+        mediatask_core::spec::lookup_status(crate::generated::tables::WARMING_FILE_STATUS, &code)
+            .map_or(mediatask_core::TaskStatus::Unknown, |r| r.status)
+    }
+}
+
 impl Client {
     /// Create a face swap task; returns the task id. Validates first; a `Submit` (never blindly
     /// retried).

@@ -174,6 +174,15 @@ pub struct VoiceModelProduct {
     pub model_url: Option<String>,
 }
 
+impl VoiceModelProduct {
+    /// The voice-training sub-status normalised through `VOICE_TASK_STATUS`.
+    pub fn normalized_status(&self) -> mediatask_core::TaskStatus {
+        let code = self.task_status.map(|s| s.to_string()).unwrap_or_default();
+        mediatask_core::spec::lookup_status(crate::generated::tables::VOICE_TASK_STATUS, &code)
+            .map_or(mediatask_core::TaskStatus::Unknown, |r| r.status)
+    }
+}
+
 /// Case 6: video face swap (20). The doc lists `thumbPath` and `pkgPath` (the result); `videoPath`
 /// is accepted too in case the vendor uses the video field name.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
