@@ -259,8 +259,14 @@ impl Transport {
                                     e.kind(),
                                     ErrorKind::RateLimited | ErrorKind::ConcurrencyLimited
                                 );
+                            // Only an explicit throttle proves the vendor did not execute the
+                            // call. A 5xx, any other transient answer (vendor-side timeout,
+                            // "busy"), or a 2xx we cannot read may hide a created job.
                             let landed = !rejected_before_execution
-                                && (response.status >= 500 || e.kind() == ErrorKind::Unavailable);
+                                && (response.status >= 500
+                                    || e.kind() == ErrorKind::Unavailable
+                                    || e.is_transient()
+                                    || (response.is_success() && e.kind() == ErrorKind::Decode));
                             (e, landed)
                         }
                     }
@@ -309,15 +315,27 @@ impl Transport {
     }
 
     /// Send and decode the JSON body (after the vendor accepted the response).
+    ///
+    /// For a submit, a 2xx answer whose body does not decode is `OutcomeUnknown` (the job may
+    /// exist), with the same reconciliation details as a lost answer; the `Decode` error is its
+    /// source.
     pub async fn send_json<T: serde::de::DeserializeOwned>(
         &self,
         request: OutgoingRequest,
     ) -> Result<(T, HttpResponse)> {
+        // for a submit, keep what reconciliation needs (cheap: `Bytes` is reference-counted)
+        let submit = (request.operation == Operation::Submit)
+            .then(|| (request.dedupe_key.clone(), request.body.clone()));
         let response = self.send(request).await?;
-        let value = response
-            .json::<T>()
-            .map_err(|e| e.or_provider(self.provider()))?;
-        Ok((value, response))
+        match response.json::<T>() {
+            Ok(value) => Ok((value, response)),
+            // the vendor accepted the submit but its answer is unreadable: the job may exist
+            Err(e) if response.is_success() && submit.is_some() => {
+                let (dedupe_key, body) = submit.unwrap_or_default();
+                Err(self.outcome_unknown_parts(e, dedupe_key, body.as_ref()))
+            }
+            Err(e) => Err(e.or_provider(self.provider())),
+        }
     }
 
     async fn attempt(
@@ -558,6 +576,25 @@ impl Transport {
         request: &OutgoingRequest,
         digest: Option<String>,
     ) -> Error {
+        self.outcome_unknown_with(cause, request.dedupe_key.clone(), digest)
+    }
+
+    fn outcome_unknown_parts(
+        &self,
+        cause: Error,
+        dedupe_key: Option<String>,
+        body: Option<&Bytes>,
+    ) -> Error {
+        let digest = body.map(|b| hex::encode(Sha256::digest(b)));
+        self.outcome_unknown_with(cause, dedupe_key, digest)
+    }
+
+    fn outcome_unknown_with(
+        &self,
+        cause: Error,
+        dedupe_key: Option<String>,
+        digest: Option<String>,
+    ) -> Error {
         let msg = format!(
             "the submit may have reached the vendor but its answer was lost ({}); it was NOT resent \
              to avoid paying twice — check the vendor console or list tasks before resubmitting",
@@ -567,7 +604,7 @@ impl Transport {
             .with_provider(self.provider())
             .with_operation(Operation::Submit)
             .with_reconcile(Reconcile {
-                dedupe_key: request.dedupe_key.clone(),
+                dedupe_key,
                 request_digest: digest,
             })
             .or_request_id(cause.request_id());

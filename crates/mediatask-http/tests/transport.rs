@@ -275,6 +275,113 @@ async fn submit_throttled_with_429_is_retried() {
 }
 
 #[tokio::test]
+async fn submit_with_a_transient_business_error_is_outcome_unknown() {
+    let server = MockServer::start_async().await;
+    let m = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks");
+            then.status(200)
+                .body(r#"{"code":"E_TIMEOUT","message":"internal timeout"}"#);
+        })
+        .await;
+    let (rt, _, _) = fake_runtime();
+    let (t, _) = transport(
+        &server.base_url(),
+        HttpConfig::default().with_retry(fast_retry(5)),
+        rt,
+    );
+    let err = t
+        .send(submit(&serde_json::json!({"a": 1})))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
+    assert_eq!(err.vendor_code(), Some("E_TIMEOUT"));
+    assert_eq!(
+        m.hits_async().await,
+        1,
+        "a vendor-side timeout may hide a created job"
+    );
+
+    // the same code on a poll is simply retried
+    let (rt, _, _) = fake_runtime();
+    let (t, _) = transport(
+        &server.base_url(),
+        HttpConfig::default().with_retry(fast_retry(3)),
+        rt,
+    );
+    let poll_req = OutgoingRequest::post_json("GetTask", "/tasks", &serde_json::json!({}))
+        .unwrap()
+        .with_operation(Operation::Poll);
+    let err = t.send(poll_req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(err.retryability(), Retryability::Exhausted);
+    assert_eq!(m.hits_async().await, 4);
+}
+
+#[tokio::test]
+async fn submit_throttled_by_a_business_code_is_retried() {
+    let server = MockServer::start_async().await;
+    let throttled = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks").header("x-attempt", "1");
+            then.status(200).body(r#"{"code":"E_THROTTLED"}"#);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks").header("x-attempt", "2");
+            then.status(200).body(r#"{"task_id":"t1"}"#);
+        })
+        .await;
+    let (rt, _, _) = fake_runtime();
+    let (t, _) = transport(
+        &server.base_url(),
+        HttpConfig::default().with_retry(fast_retry(3)),
+        rt,
+    );
+    t.send(submit(&serde_json::json!({"a": 1}))).await.unwrap();
+    assert_eq!(
+        (throttled.hits_async().await, ok.hits_async().await),
+        (1, 1)
+    );
+}
+
+#[tokio::test]
+async fn submit_accepted_with_an_unreadable_body_is_outcome_unknown() {
+    let server = MockServer::start_async().await;
+    let m = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks");
+            then.status(200).body("<html>proxy page</html>");
+        })
+        .await;
+    let (rt, _, _) = fake_runtime();
+    let (t, _) = transport(
+        &server.base_url(),
+        HttpConfig::default().with_retry(fast_retry(5)),
+        rt,
+    );
+    let body = serde_json::json!({"text": "hi"});
+    let req = submit(&body).with_dedupe_key("sess-7");
+    let err = t.send_json::<serde_json::Value>(req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
+    assert!(err.message().contains("HTML"), "the cause is named: {err}");
+    let rec = err.reconcile().unwrap();
+    assert_eq!(rec.dedupe_key.as_deref(), Some("sess-7"));
+    let digest = hex::encode(Sha256::digest(serde_json::to_vec(&body).unwrap()));
+    assert_eq!(rec.request_digest.as_deref(), Some(digest.as_str()));
+    assert_eq!(
+        std::error::Error::source(&err)
+            .unwrap()
+            .downcast_ref::<mediatask_core::Error>()
+            .unwrap()
+            .kind(),
+        ErrorKind::Decode
+    );
+    assert_eq!(m.hits_async().await, 1);
+}
+
+#[tokio::test]
 async fn deduped_submit_is_retried_after_a_lost_answer() {
     let server = MockServer::start_async().await;
     let lost = server

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mediatask_core::{Error, Result, Runtime};
+use mediatask_core::{Error, ErrorKind, Result, Runtime};
 use mediatask_http::protocol::classify_http_status;
 use mediatask_http::{
     HttpConfig, HttpResponse, OutgoingRequest, RetryPolicy, Transport, VendorProtocol, redact,
@@ -61,6 +61,18 @@ impl VendorProtocol for TestProtocol {
     }
 
     fn check_response(&self, response: &HttpResponse) -> Result<()> {
+        // business codes inside HTTP 200, as several vendors send them
+        let body = String::from_utf8_lossy(&response.body);
+        if body.contains(r#""code":"E_TIMEOUT""#) {
+            return Err(
+                Error::new(ErrorKind::Timeout, "vendor-side processing timed out")
+                    .with_vendor_code("E_TIMEOUT"),
+            );
+        }
+        if body.contains(r#""code":"E_THROTTLED""#) {
+            return Err(Error::new(ErrorKind::RateLimited, "too many requests")
+                .with_vendor_code("E_THROTTLED"));
+        }
         if response.is_success() {
             return Ok(());
         }
