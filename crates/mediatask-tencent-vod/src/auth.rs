@@ -21,7 +21,6 @@
 //! assert!(signed.authorization.starts_with("TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/2019-02-25/vod/tc3_request, "));
 //! ```
 
-use chrono::Datelike;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -249,7 +248,18 @@ impl fmt::Debug for Signed {
 /// );
 /// ```
 pub fn hashed_payload(body: &[u8]) -> String {
-    hex::encode(Sha256::digest(body))
+    hex_lower(&Sha256::digest(body))
+}
+
+/// Lowercase hex of a byte string (table-driven: this runs three times per signature).
+fn hex_lower(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 0x0f) as usize] as char);
+    }
+    out
 }
 
 /// The UTC date (`YYYY-MM-DD`) of a Unix timestamp — never the local date.
@@ -259,18 +269,43 @@ pub fn hashed_payload(body: &[u8]) -> String {
 /// assert_eq!(mediatask_tencent_vod::auth::credential_date(1_551_113_065), "2019-02-25");
 /// ```
 pub fn credential_date(timestamp: i64) -> String {
-    let date = chrono::DateTime::from_timestamp(timestamp, 0)
-        .unwrap_or_default()
-        .date_naive();
+    let (year, month, day) = civil_from_days(timestamp.div_euclid(86_400));
     let mut s = String::with_capacity(10);
-    let _ = write!(
-        s,
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        date.month(),
-        date.day()
-    );
+    if (0..=9999).contains(&year) {
+        push_digits(&mut s, year as u32, 4);
+    } else {
+        let _ = write!(s, "{year:04}");
+    }
+    s.push('-');
+    push_digits(&mut s, month, 2);
+    s.push('-');
+    push_digits(&mut s, day, 2);
     s
+}
+
+fn push_digits(out: &mut String, mut value: u32, width: usize) {
+    let mut buf = [b'0'; 4];
+    for slot in buf[..width].iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    for b in &buf[..width] {
+        out.push(*b as char);
+    }
+}
+
+/// Days since 1970-01-01 → proleptic Gregorian (year, month, day), UTC (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// The canonical request of a POST to `/` with no query string.
@@ -311,7 +346,13 @@ fn push_lower_trimmed(out: &mut String, value: &str) {
 
 /// `<date>/<service>/tc3_request`.
 pub fn credential_scope(date: &str, service: &str) -> String {
-    format!("{date}/{service}/{SCOPE_TERMINATOR}")
+    let mut s = String::with_capacity(date.len() + service.len() + 2 + SCOPE_TERMINATOR.len());
+    s.push_str(date);
+    s.push('/');
+    s.push_str(service);
+    s.push('/');
+    s.push_str(SCOPE_TERMINATOR);
+    s
 }
 
 /// The string to sign: algorithm, timestamp, scope, hex SHA-256 of the canonical request.
@@ -320,7 +361,17 @@ pub fn string_to_sign(
     credential_scope: &str,
     hashed_canonical_request: &str,
 ) -> String {
-    format!("{ALGORITHM}\n{timestamp}\n{credential_scope}\n{hashed_canonical_request}")
+    let mut s = String::with_capacity(
+        ALGORITHM.len() + 24 + credential_scope.len() + hashed_canonical_request.len(),
+    );
+    s.push_str(ALGORITHM);
+    s.push('\n');
+    let _ = write!(s, "{timestamp}");
+    s.push('\n');
+    s.push_str(credential_scope);
+    s.push('\n');
+    s.push_str(hashed_canonical_request);
+    s
 }
 
 fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
@@ -346,7 +397,7 @@ pub fn derive_keys(secret_key: &str, date: &str, service: &str) -> DerivedKeys {
 
 /// Lowercase hex `HMAC(SecretSigning, StringToSign)`.
 pub fn signature(secret_signing: &[u8; 32], string_to_sign: &str) -> String {
-    hex::encode(hmac(secret_signing, string_to_sign.as_bytes()))
+    hex_lower(&hmac(secret_signing, string_to_sign.as_bytes()))
 }
 
 /// The `Authorization` header value.
@@ -356,10 +407,25 @@ pub fn authorization(
     signed_headers: SignedHeaderSet,
     signature: &str,
 ) -> String {
-    format!(
-        "{ALGORITHM} Credential={secret_id}/{credential_scope}, SignedHeaders={}, Signature={signature}",
-        signed_headers.as_str()
-    )
+    let signed = signed_headers.as_str();
+    let mut s = String::with_capacity(
+        ALGORITHM.len()
+            + 50
+            + secret_id.len()
+            + credential_scope.len()
+            + signed.len()
+            + signature.len(),
+    );
+    s.push_str(ALGORITHM);
+    s.push_str(" Credential=");
+    s.push_str(secret_id);
+    s.push('/');
+    s.push_str(credential_scope);
+    s.push_str(", SignedHeaders=");
+    s.push_str(signed);
+    s.push_str(", Signature=");
+    s.push_str(signature);
+    s
 }
 
 /// Sign one request: every stage plus all headers (`Authorization`, `Content-Type`, `Host`,
@@ -374,7 +440,7 @@ pub fn sign(input: &SignInput<'_>) -> Signed {
         input.signed_headers,
         &hashed_payload,
     );
-    let hashed_canonical_request = hex::encode(Sha256::digest(canonical_request.as_bytes()));
+    let hashed_canonical_request = hex_lower(&Sha256::digest(canonical_request.as_bytes()));
     let credential_date = credential_date(input.timestamp);
     let credential_scope = credential_scope(&credential_date, input.service);
     let string_to_sign = string_to_sign(

@@ -135,7 +135,7 @@ impl Client {
         let result = self.inner.transport.send(request).await;
         let response = match result {
             Ok(r) => r,
-            Err(e) => return Err(self.submit_uncertainty(e, operation, dedupe_key, digest)),
+            Err(e) => return Err(submit_uncertainty(e, operation, dedupe_key, digest, false)),
         };
         let head = crate::error::response_head(&response.body);
         let request_id = head.and_then(|h| h.request_id);
@@ -143,73 +143,70 @@ impl Client {
             let e = e
                 .or_provider(crate::PROVIDER)
                 .or_request_id(request_id.as_deref());
-            if operation == Operation::Submit {
-                // Tencent answered 200 but we cannot read the task id: the task may exist.
-                self.submit_uncertainty(
-                    e.with_kind(ErrorKind::OutcomeUnknown),
-                    operation,
-                    dedupe_key,
-                    digest.clone(),
-                )
-            } else {
-                e
-            }
+            // Tencent accepted the call but its answer is unreadable: a submit may have created a task.
+            submit_uncertainty(e, operation, dedupe_key, digest.clone(), true)
         })?;
         Ok(envelope.response)
     }
+}
 
-    /// For submits, turn outcomes that leave the creation uncertain into `OutcomeUnknown` with
-    /// the SessionId and body digest attached.
-    ///
-    /// The transport retries a deduped submit whose answer was lost; when the retry budget runs
-    /// out it reports the last transport error (`Timeout`/`Transport`/`Unavailable`). Such a
-    /// submit may have created the task, so it becomes `OutcomeUnknown` too. This is
-    /// conservative: a connect error that provably sent nothing is also reported this way (the
-    /// transport does not expose that distinction); resubmitting with the *same* SessionId is
-    /// safe either way.
-    fn submit_uncertainty(
-        &self,
-        e: Error,
-        operation: Operation,
-        dedupe_key: Option<&str>,
-        digest: Option<String>,
-    ) -> Error {
-        if operation != Operation::Submit {
-            return e;
-        }
-        // Without a dedupe key the transport already decided (it knows whether bytes left).
-        let uncertain = match e.kind() {
+/// For submits, turn outcomes that leave the creation uncertain into `OutcomeUnknown` with the
+/// SessionId and body digest attached.
+///
+/// The transport retries a deduped submit whose answer was lost; when the retry budget runs out it
+/// reports the last transport error (`Timeout`/`Transport`/`Unavailable`). Such a submit may have
+/// created the task, so it becomes `OutcomeUnknown` too. This is conservative: a connect error
+/// that provably sent nothing is also reported this way (the transport does not expose that
+/// distinction); resubmitting with the *same* SessionId is safe either way. Without a dedupe key
+/// the transport already decided (it knows whether bytes left), except for an accepted answer
+/// that cannot be decoded (`answered`), which is always uncertain.
+fn submit_uncertainty(
+    e: Error,
+    operation: Operation,
+    dedupe_key: Option<&str>,
+    digest: Option<String>,
+    answered: bool,
+) -> Error {
+    if operation != Operation::Submit {
+        return e;
+    }
+    let uncertain = answered
+        || match e.kind() {
             ErrorKind::OutcomeUnknown => true,
-            ErrorKind::Timeout
-            | ErrorKind::Transport
-            | ErrorKind::Unavailable
-            | ErrorKind::Decode => dedupe_key.is_some(),
+            // an answer we cannot read: the vendor got the request, the task may exist
+            ErrorKind::Decode => dedupe_key.is_some() || e.http_status().is_some(),
+            ErrorKind::Timeout | ErrorKind::Transport | ErrorKind::Unavailable => {
+                dedupe_key.is_some()
+            }
             _ => false,
         };
-        if !uncertain {
-            return e;
-        }
-        let has_key = e.reconcile().is_some_and(|r| r.dedupe_key.is_some());
-        let mut e = if e.kind() == ErrorKind::OutcomeUnknown {
-            e
-        } else {
-            let msg = format!(
-                "the submit may have reached Tencent but no usable answer came back ({}); it was NOT \
-                 resubmitted with a new SessionId — resubmit with the same SessionId (Tencent dedupes \
-                 it) or look the task up before creating another",
-                e.message()
-            );
-            e.with_kind(ErrorKind::OutcomeUnknown)
-                .with_retry(mediatask_core::Retryability::Permanent)
-                .with_message(msg)
-        };
-        if !has_key {
-            e = e.with_reconcile(Reconcile {
-                dedupe_key: dedupe_key.map(str::to_owned),
-                request_digest: digest,
-            });
-        }
-        e.or_provider(crate::PROVIDER)
-            .with_operation(Operation::Submit)
+    if !uncertain {
+        return e;
     }
+    let has_key = e.reconcile().is_some_and(|r| r.dedupe_key.is_some());
+    let mut e = if e.kind() == ErrorKind::OutcomeUnknown {
+        e
+    } else {
+        let advice = if dedupe_key.is_some() {
+            "resubmit with the same SessionId (Tencent dedupes it) or look the task up before creating another"
+        } else {
+            "this action has no dedupe key: check the VOD console before submitting again"
+        };
+        let msg = format!(
+            "the submit may have reached Tencent but no usable answer came back ({}); it was NOT \
+             resubmitted — {advice}",
+            e.message()
+        );
+        e.with_kind(ErrorKind::OutcomeUnknown)
+            .with_retry(mediatask_core::Retryability::Permanent)
+            .with_message(msg)
+    };
+    if !has_key {
+        e = e.with_reconcile(Reconcile {
+            dedupe_key: dedupe_key.map(str::to_owned),
+            request_digest: digest,
+        });
+    }
+    e.or_provider(crate::PROVIDER)
+        .with_operation(Operation::Submit)
 }

@@ -345,3 +345,46 @@ async fn handle_of_another_kind_is_rejected_without_a_call() {
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     m.assert_hits_async(0).await;
 }
+
+#[tokio::test]
+async fn garbled_submit_answer_is_outcome_unknown_even_without_session_id() {
+    let server = MockServer::start_async().await;
+    let m = server
+        .mock_async(|when, then| {
+            when.header("X-TC-Action", "CreateAigcAudioTask");
+            then.status(200)
+                .body("{\"Response\": {\"TaskId\": \"1500-Aig");
+        })
+        .await;
+    let (client, _) = client(&server);
+    let req = serde_json::from_value(json!({"ModelName": "m", "Prompt": "p"})).unwrap();
+    let e = AudioGeneration::new(client).submit(req).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutcomeUnknown, "{e}");
+    let rec = e.reconcile().expect("reconcile details");
+    assert!(rec.dedupe_key.is_none() && rec.request_digest.is_some());
+    m.assert_hits_async(1).await;
+}
+
+#[tokio::test]
+async fn garbled_submit_answer_with_session_id_is_outcome_unknown_with_the_key() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.header("X-TC-Action", "CreateAigcImageTask");
+            then.status(200)
+                .json_body(json!({"Response": {"TaskId": 42, "RequestId": "r-garbled"}}));
+        })
+        .await;
+    let (client, _) = client(&server);
+    let req = serde_json::from_value(
+        json!({"ModelName": "GG", "Prompt": "p", "SessionId": "img-garbled"}),
+    )
+    .unwrap();
+    let e = ImageGeneration::new(client).submit(req).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutcomeUnknown, "{e}");
+    assert_eq!(
+        e.reconcile().unwrap().dedupe_key.as_deref(),
+        Some("img-garbled")
+    );
+    assert_eq!(e.request_id(), Some("r-garbled"));
+}

@@ -77,6 +77,24 @@ impl AudioClone {
             req.session_context.as_deref(),
             req.tasks_priority,
         )?;
+        for (field, t) in [
+            ("AudioFileInfo", Some(&req.audio_file_info.r#type)),
+            (
+                "PromptAudioFileInfo",
+                req.prompt_audio_file_info.as_ref().map(|p| &p.r#type),
+            ),
+        ] {
+            if let Some(t) = t
+                && t != "File"
+                && t != "Url"
+            {
+                return Err(mediatask_core::Error::invalid_field(
+                    field,
+                    "`Type` must be `File` or `Url`",
+                )
+                .with_provider(crate::PROVIDER));
+            }
+        }
         let f = &req.audio_file_info;
         validate::file_ref(
             "AudioFileInfo",
@@ -93,13 +111,6 @@ impl AudioClone {
                 p.url.as_deref(),
                 None,
             )?;
-        }
-        if matches!(req.audio_file_info.r#type.as_str(), "Base64") {
-            return Err(mediatask_core::Error::invalid_field(
-                "AudioFileInfo",
-                "`Type` must be `File` or `Url`",
-            )
-            .with_provider(crate::PROVIDER));
         }
         Ok(())
     }
