@@ -403,10 +403,13 @@ impl Transport {
             .headers()
             .iter()
             .map(|(k, v)| {
-                (
-                    k.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
+                // `HeaderName::as_str` is always lower-case; visible-ASCII values (nearly all)
+                // skip the lossy UTF-8 pass, which gives the same text for them
+                let value = match v.to_str() {
+                    Ok(text) => text.to_owned(),
+                    Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                };
+                (k.as_str().to_owned(), value)
             })
             .collect();
         let request_id = REQUEST_ID_HEADERS
