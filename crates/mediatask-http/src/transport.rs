@@ -238,9 +238,11 @@ impl Transport {
 
             let (error, may_have_landed) = match outcome {
                 AttemptOutcome::Done(response) => {
-                    span.record("status", response.status);
-                    if let Some(id) = &response.request_id {
-                        span.record("request_id", id.as_str());
+                    if !span.is_disabled() {
+                        span.record("status", response.status);
+                        if let Some(id) = &response.request_id {
+                            span.record("request_id", id.as_str());
+                        }
                     }
                     match self.inner.protocol.check_response(&response) {
                         Ok(()) => return Ok(response),
