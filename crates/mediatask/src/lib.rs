@@ -44,3 +44,8 @@ pub mod vendors {
     #[cfg(feature = "xjc")]
     pub use mediatask_xjc as xjc;
 }
+
+/// The workspace README's Rust examples, compiled as doctests so they stay true.
+#[cfg(all(doctest, feature = "reccloud", feature = "vozo"))]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
