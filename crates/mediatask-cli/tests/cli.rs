@@ -68,10 +68,25 @@ async fn every_vendor_task_runs_through_the_cli() {
         "every compiled-in kind needs a sample request"
     );
 
+    // TaskById adopts an existing task: create one first
+    let mut adopt_id = 0i64;
+    if vendors.iter().any(|v| v == "softsugar") {
+        let (kind, req) = first_sample("softsugar");
+        let created = h.cli(&["submit", "softsugar", kind, "--input", &req]).await;
+        assert_eq!(created.code, 0, "{created:?}");
+        adopt_id = created.last_json()["task_id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+    }
     let runs = samples()
         .into_iter()
         .filter(|(p, _, _)| vendors.iter().any(|v| v == p))
-        .map(|(provider, kind, req)| {
+        .map(|(provider, kind, mut req)| {
+            if kind == "task_by_id" {
+                req = json!({ "id": adopt_id });
+            }
             let h = &h;
             async move {
                 let dir = h.path(&format!("dl-{provider}-{kind}"));
@@ -459,4 +474,73 @@ async fn the_emulator_process_prints_its_urls_and_serves_cli_calls() {
     let _ = emu.kill();
     let _ = emu.wait();
     assert!(out.status.success(), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_task_times_out_with_its_own_exit_code() {
+    let h = Harness::start(cfg()).await;
+    for vendor in compiled() {
+        let (kind, req) = first_sample(&vendor);
+        h.emu
+            .inject(FaultRule::parse(&format!("{vendor}:stuck:submit")).unwrap())
+            .unwrap();
+        let submitted = h.cli(&["submit", &vendor, kind, "--input", &req]).await;
+        assert_eq!(submitted.code, 0, "{submitted:?}");
+        let out = h
+            .cli(&[
+                "wait",
+                submitted.stdout.trim(),
+                "--max-wait-secs",
+                "1",
+                "--output",
+                "json",
+            ])
+            .await;
+        assert_eq!(out.code, 7, "{vendor}: {out:?}");
+        out.assert_one_clean_error_line();
+        assert!(out.stderr.contains("keeps running"), "{out:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_works_where_the_vendor_has_it_and_is_refused_clearly_elsewhere() {
+    let slow_queue = Timing {
+        step: Duration::from_secs(30),
+        queued_steps: 1,
+        running_steps: 2,
+    };
+    let mut config = cfg();
+    for v in mediatask_emulator::VENDORS {
+        config = config.with_vendor_timing(v, slow_queue);
+    }
+    let h = Harness::start(config).await;
+    for vendor in compiled() {
+        let (kind, req) = first_sample(&vendor);
+        let submitted = h.cli(&["submit", &vendor, kind, "--input", &req]).await;
+        assert_eq!(submitted.code, 0, "{submitted:?}");
+        let handle = submitted.stdout.trim().to_owned();
+        let out = h.cli(&["cancel", &handle, "--output", "json"]).await;
+        let supports = matches!(vendor.as_str(), "tencent-vod" | "softsugar");
+        if supports {
+            assert_eq!(out.code, 0, "{vendor}: {out:?}");
+            let status = h.cli(&["status", &handle, "--output", "json"]).await;
+            assert_eq!(
+                status.last_json()["status"],
+                "cancelled",
+                "{vendor}: {status:?}"
+            );
+            let waited = h.cli(&["wait", &handle]).await;
+            assert_eq!(
+                waited.code, 3,
+                "a cancelled task ends with the task-failed code: {waited:?}"
+            );
+        } else {
+            assert_eq!(
+                out.code, 2,
+                "{vendor}: unsupported cancel is a usage error: {out:?}"
+            );
+            out.assert_one_clean_error_line();
+        }
+        assert_eq!(h.emu.stats(&vendor).unwrap().jobs_created, 1);
+    }
 }

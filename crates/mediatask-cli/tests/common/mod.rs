@@ -235,6 +235,38 @@ pub fn samples() -> Vec<(&'static str, &'static str, Value)> {
             json!({"facePhotoUrl": "https://example.com/in/face.png", "videoUrl": media, "materialName": "e2e"}),
         ),
         (
+            "softsugar",
+            "video_synthesis",
+            json!({"videoName": "e2e", "param": {
+                "version": "0.0.13", "video_format": "MP4", "resolution": [1080, 1920], "bit_rate": 8, "frame_rate": 25,
+                "digital_role": {"id": 4051, "face_feature_id": "ffid", "name": "Nina"},
+                "tts_config": {"qid": "EAdUVf:AEA_Z10Mqp9GYwDGPMTSiszE7NKMqrCg", "language": "zh-CN", "speed_ratio": 1, "volume": 100},
+                "tts_query": {"content": "hello", "ssml": false}
+            }}),
+        ),
+        (
+            "softsugar",
+            "file_warming",
+            json!({"materialName": "e2e", "files": [{"fileId": "f-1", "fileUrl": "https://example.com/in/bg.png"}]}),
+        ),
+        (
+            "softsugar",
+            "transcode",
+            json!({"materialName": "e2e", "files": [{"fileUrl": media}]}),
+        ),
+        (
+            "softsugar",
+            "content_preheat",
+            json!({"materialName": "e2e", "param": {
+                "type": "quick_response",
+                "digital_role": {"face_feature_id": "ffid", "name": "Li"},
+                "tts_config": {"qid": "EAdUVf:x", "pitch_offset": 0, "speed_ratio": 1, "volume": 400},
+                "voice_content": [{"tts_query": {"content": "one moment please", "ssml": false}}]
+            }}),
+        ),
+        // `id` is replaced by a task created in the test (TaskById adopts an existing task)
+        ("softsugar", "task_by_id", json!({"id": 0})),
+        (
             "xjc",
             "works",
             json!({"audioUrl": audio, "videoUrl": media, "title": "e2e"}),

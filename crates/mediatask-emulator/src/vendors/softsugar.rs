@@ -61,7 +61,7 @@ impl Dialect for SoftSugarDialect {
             FaultTarget::Token
         } else if CREATES.iter().any(|(p, _)| *p == path) {
             FaultTarget::Submit
-        } else if path.ends_with("/task/info") {
+        } else if path.ends_with("/task/info") || path.contains("/task/list") {
             FaultTarget::Poll
         } else if path.ends_with("/task/cancel") {
             FaultTarget::Cancel
@@ -105,7 +105,9 @@ pub(crate) fn router(ctx: Arc<VendorCtx>) -> Router {
     let mut r = Router::new()
         .route("/api/uc/v1/access/api/token", post(token))
         .route("/api/2dvh/v1/task/info", post(task_info))
-        .route("/api/2dvh/v1/task/cancel", get(task_cancel));
+        .route("/api/2dvh/v1/task/cancel", get(task_cancel))
+        .route("/api/2dvh/v1/task/listWithQueue", post(task_list))
+        .route("/api/2dvh/v1/task/listByAccount", post(task_list));
     for (path, _) in CREATES {
         r = r.route(path, post(create));
     }
@@ -219,7 +221,7 @@ fn product_param(ctx: &VendorCtx, task: &EmuTask, algo: i64, fired: &[crate::Fau
             "algoSubType3": "25", "thumbPath": url("thumb.png"), "videoPath": url("video.mp4"),
         }),
         20 => {
-            json!({"thumbPath": url("thumb.png"), "pkgPath": url("faceswap.zip"), "videoPath": url("faceswap.mp4")})
+            json!({"thumbPath": url("thumb.png"), "pkgPath": url("faceswap.mp4")})
         }
         43 => json!({"fileWarmingDetails": []}),
         46 => {
@@ -256,7 +258,11 @@ fn task_json(ctx: &VendorCtx, task: &EmuTask, fired: &[crate::Fault]) -> Value {
         String::new()
     };
     let message = match &phase {
-        Phase::Failed { code, message } => json!({"code": code, "msg": if message.is_empty() { "algorithm error (emulated)" } else { message.as_str() }}).to_string(),
+        Phase::Failed { code, message } => json!({
+            "errorCode": code,
+            "errorMsg": if message.is_empty() { "algorithm error (emulated)" } else { message.as_str() },
+        })
+        .to_string(),
         _ => "{}".to_owned(),
     };
     let queue_info = match &phase {
@@ -325,4 +331,63 @@ async fn task_cancel(
         Some(p) if p.is_terminal() => biz(StatusCode::OK, 10005, "task already finished"),
         Some(_) => ok(Value::Null),
     }
+}
+
+/// `POST /api/2dvh/v1/task/listWithQueue` and `/listByAccount`: `{algoType, status, key,
+/// pageNo, pageSize}` → `{pagination, result}` (newest first).
+async fn task_list(
+    State(ctx): State<Arc<VendorCtx>>,
+    Extension(Fired(fired)): Extension<Fired>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    if let Err(e) = guard(&ctx, &headers, &fired) {
+        return e;
+    }
+    let req: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let Some(algo) = req.get("algoType").and_then(Value::as_i64) else {
+        return biz(StatusCode::OK, 10002, "`algoType` is required");
+    };
+    let status = req.get("status").and_then(Value::as_i64).unwrap_or(-1);
+    let key = req.get("key").and_then(Value::as_str).map(str::to_owned);
+    let page_no = req
+        .get("pageNo")
+        .and_then(Value::as_u64)
+        .unwrap_or(1)
+        .max(1) as usize;
+    let page_size = req
+        .get("pageSize")
+        .and_then(Value::as_u64)
+        .unwrap_or(10)
+        .clamp(1, 100) as usize;
+    let mut tasks: Vec<EmuTask> = ctx
+        .lock()
+        .tasks
+        .values()
+        .filter(|t| t.kind == algo.to_string())
+        .filter(|t| key.as_ref().is_none_or(|k| *k == t.id))
+        .cloned()
+        .collect();
+    tasks.sort_by_key(|t| std::cmp::Reverse(t.created));
+    let rows: Vec<Value> = tasks
+        .iter()
+        .map(|t| task_json(&ctx, t, &fired))
+        .filter(|v| status == -1 || v["status"].as_i64() == Some(status))
+        .collect();
+    let total = rows.len();
+    let page: Vec<Value> = rows
+        .into_iter()
+        .skip((page_no - 1) * page_size)
+        .take(page_size)
+        .collect();
+    ok(json!({
+        "pagination": {
+            "pageNo": page_no,
+            "pageSize": page_size,
+            "numberRecords": total,
+            "numberPages": total.div_ceil(page_size),
+            "startIndex": (page_no - 1) * page_size,
+        },
+        "result": page,
+    }))
 }
