@@ -10,7 +10,7 @@
 //! 5. connect/request timeouts and the caller's deadline ([`with_deadline`]);
 //! 6. bodies read under a size cap, decode errors with short redacted snippets;
 //! 7. `tracing` spans with redacted headers and query parameters;
-//! 8. no redirects: credentials only reach the configured host. Downloads ([`download`]) carry
+//! 8. no redirects: credentials only reach the configured host. Downloads ([`download()`]) carry
 //!    no credentials at all.
 //!
 //! ```
