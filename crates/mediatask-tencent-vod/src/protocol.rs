@@ -67,8 +67,8 @@ pub fn duplicate_session_error(base: Error, prior_attempt_uncertain: bool) -> Er
     if prior_attempt_uncertain {
         let msg = format!(
             "an earlier attempt of this submit may have created the task (its answer was lost) and \
-             Tencent rejected the retry as a duplicate SessionId, so at most one task exists; it was \
-             NOT resubmitted — find it by SessionId (VOD console / event callbacks) before submitting \
+             Tencent rejected the retry as a duplicate SessionId, so exactly one task with this \
+             SessionId exists; it was NOT resubmitted — find it by SessionId (VOD console / event callbacks) before submitting \
              again ({})",
             base.message()
         );

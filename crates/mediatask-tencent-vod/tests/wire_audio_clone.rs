@@ -652,3 +652,66 @@ async fn audio_clone_is_limited_to_twenty_requests_per_second() {
     );
     m.assert_hits_async(21).await;
 }
+
+#[tokio::test]
+async fn run_submits_waits_and_fetches_the_result() {
+    use mediatask_core::{MediaTaskExt, Runtime, WaitPolicy};
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.header("X-TC-Action", "CreateAigcAudioClone");
+            then.status(200).json_body(ok(json!({"TaskId": "tc-run"})));
+        })
+        .await;
+    // the waiter sleeps on the same fake clock, so each poll carries a later X-TC-Timestamp
+    let script = [
+        (T0, "WAITING", json!(null)),
+        (
+            T0 + 2,
+            "PROCESSING",
+            json!({"Status": "PROCESSING", "Progress": 50}),
+        ),
+        (
+            T0 + 4,
+            "FINISH",
+            json!({"Status": "FINISH", "ErrCode": 0, "ErrCodeExt": "", "Progress": 100,
+                   "Output": {"VoiceId": "maigua111", "DemoAudio": "https://cdn.example/run.mp3"}}),
+        ),
+    ];
+    let mut mocks = Vec::new();
+    for (ts, status, sub) in script {
+        mocks.push(
+            server
+                .mock_async(|when, then| {
+                    when.header("X-TC-Action", "DescribeTaskDetail")
+                        .header("X-TC-Timestamp", ts.to_string().as_str());
+                    then.status(200).json_body(clone_task(sub.clone(), status));
+                })
+                .await,
+        );
+    }
+    let (client, clock) = client(&server);
+    let runtime = Runtime {
+        clock: clock.clone(),
+        sleeper: std::sync::Arc::new(mediatask_testkit::InstantSleeper::new(clock.clone())),
+        random: std::sync::Arc::new(mediatask_core::runtime::FixedRandom(0.5)),
+    };
+    let policy = WaitPolicy::default()
+        .with_min_delay(Duration::from_secs(2))
+        .with_max_delay(Duration::from_secs(2))
+        .with_jitter(false)
+        .with_runtime(runtime);
+    let out = AudioClone::new(client)
+        .run(request(None), &policy)
+        .await
+        .unwrap();
+    assert_eq!(out.voice_id.as_deref(), Some("maigua111"));
+    assert_eq!(
+        out.demo_audio_url.as_deref(),
+        Some("https://cdn.example/run.mp3")
+    );
+    for m in &mocks[..2] {
+        m.assert_hits_async(1).await;
+    }
+    mocks[2].assert_hits_async(2).await; // the terminal poll, then result()
+}
