@@ -544,3 +544,45 @@ async fn cancel_works_where_the_vendor_has_it_and_is_refused_clearly_elsewhere()
         assert_eq!(h.emu.stats(&vendor).unwrap().jobs_created, 1);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_runs_one_job_per_vendor_and_says_it_uses_the_emulator() {
+    let out_dir = std::env::temp_dir().join(format!("mediatask-demo-test-{}", std::process::id()));
+    let out = tokio::task::spawn_blocking({
+        let out_dir = out_dir.clone();
+        move || {
+            std::process::Command::new(common::BIN)
+                .args([
+                    "demo",
+                    "--step-ms",
+                    "60",
+                    "--fault",
+                    "reccloud:429=1:poll:2",
+                    "--out",
+                ])
+                .arg(&out_dir)
+                .env_remove("MEDIATASK_CONFIG")
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout.contains("using the built-in EMULATOR"), "{stdout}");
+    for vendor in compiled() {
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{vendor} ")) && l.contains("succeeded"));
+        assert!(row.is_some(), "no succeeded row for {vendor}: {stdout}");
+        let dir = out_dir.join(&vendor);
+        let entries = std::fs::read_dir(&dir).unwrap().count();
+        assert!(
+            entries >= 1,
+            "{vendor}: nothing written to {}",
+            dir.display()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&out_dir);
+}

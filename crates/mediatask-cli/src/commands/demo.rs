@@ -100,6 +100,14 @@ async fn one_job(
         .await
         .map_err(|e| fail("download", &e))?;
     let bytes = files.iter().map(|(_, n)| n).sum();
+    // the typed result itself (transcripts, subtitles, voice ids…) next to the files
+    let summary = serde_json::to_string_pretty(&result.output).unwrap_or_default();
+    if let Err(e) = std::fs::write(dir.join(format!("{}-result.json", handle.kind)), summary) {
+        return Err((
+            Some(handle),
+            format!("error: cannot write the result JSON: {e}"),
+        ));
+    }
     Ok((handle, files.len(), bytes))
 }
 
@@ -251,9 +259,9 @@ pub(crate) async fn run(args: &DemoArgs) -> CliResult {
         }
     }
     println!(
-        "\nResult files downloaded (without credentials) into {}/. All of this ran against the \
-         emulator; set the vendor credentials and drop the emulator to run for real \
-         (see `mediatask --help`).",
+        "\nResult files downloaded (without credentials) into {}/<provider>/, with each typed \
+         result as <kind>-result.json. All of this ran against the emulator; set the vendor \
+         credentials and drop the emulator to run for real (see `mediatask --help`).",
         out_dir.display()
     );
     let stats: Vec<String> = rows
