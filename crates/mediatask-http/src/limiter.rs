@@ -150,6 +150,9 @@ impl Limiter {
     }
 
     /// Keep a reserved slot for `task_id` until [`Limiter::release_task`] is called.
+    ///
+    /// Binding an id that already holds a slot keeps exactly one slot for it (the vendor has one
+    /// job under one id, e.g. a deduped resubmit): the extra slot is freed at once.
     pub fn bind_task(&self, slot: TaskSlot, task_id: &str) {
         if let Some(permit) = slot.permit {
             self.bound
@@ -188,6 +191,21 @@ pub struct TaskSlot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn rebinding_an_id_holds_one_slot() {
+        let cfg = LimitConfig::default().with_task_pool("p", 2);
+        let l = Limiter::new("t", cfg, Runtime::default());
+        let a = l.reserve_task_slot("p", None).await.unwrap();
+        let b = l.reserve_task_slot("p", None).await.unwrap();
+        assert_eq!(l.available_slots("p"), Some(0));
+        l.bind_task(a, "job-1");
+        l.bind_task(b, "job-1");
+        assert_eq!(l.available_slots("p"), Some(1), "one job, one slot");
+        assert_eq!(l.tasks_in_flight(), 1);
+        l.release_task("job-1");
+        assert_eq!(l.available_slots("p"), Some(2));
+    }
 
     #[tokio::test]
     async fn unlimited_never_waits() {

@@ -27,6 +27,11 @@ impl Write for LogBuffer {
 /// Install a TRACE-level subscriber for the current thread; logs go to the returned buffer
 /// until the guard drops. Use with `#[tokio::test(flavor = "current_thread")]`.
 ///
+/// **Put log-capture tests in a test binary of their own** (`tests/<name>_logs.rs`): `tracing`
+/// caches per process whether a call site is enabled, so a call site first hit by another test
+/// thread without a subscriber may stay disabled for the capturing thread, and the test would
+/// pass vacuously or flake. One capturing test per binary avoids that.
+///
 /// ```
 /// let (buf, _guard) = mediatask_testkit::logs::capture();
 /// tracing::info!(token = "***", "hello");
