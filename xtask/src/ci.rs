@@ -7,6 +7,9 @@ use std::process::Command;
 /// The test command README.md documents and `.ci/run` executes.
 pub const TEST_COMMAND: &[&str] = &["cargo", "test", "--workspace", "--all-features", "--locked"];
 
+/// The umbrella crate's vendor features; each must build and pass its tests alone.
+pub const VENDOR_FEATURES: &[&str] = &["tencent-vod", "softsugar", "xjc", "reccloud", "vozo"];
+
 /// Crates that must never appear in mediatask-core's normal dependency tree.
 const FORBIDDEN_IN_CORE: &[&str] = &[
     "reqwest",
