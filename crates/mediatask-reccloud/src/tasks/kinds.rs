@@ -13,7 +13,7 @@ use crate::api::media::{
 };
 use crate::api::recognition::{SpeechToTextOutput, SpeechToTextRequest, parse_recognition};
 use crate::client::RecCloudClient;
-use crate::config::config_error;
+use crate::config::{Endpoints, config_error};
 use crate::credits::{Billable, CreditService};
 use mediatask_core::{ArtifactKind, Error, ErrorKind, Result};
 use serde::Serialize;
@@ -159,25 +159,52 @@ impl Billable for VideoTranslationSynthesisRequest {
     }
 }
 
-fn unconfirmed_path(setting: &str, what: &str) -> Error {
-    config_error(format!(
-        "RecCloud's {what} endpoint is not publicly documented, so the SDK has no default path: \
-         set `endpoints.{setting}` (e.g. from your RecCloud contact) to enable this task; nothing was sent"
-    ))
+/// A kind whose endpoint RecCloud does not document: the create path has no default
+/// (`endpoints.<setting>` must be set, else a configuration error and nothing is sent); the
+/// query path is `endpoints.<setting>_query`, defaulting to the create path + `/{task_id}`.
+struct UndocumentedEndpoint {
+    /// The `Endpoints` field holding the create path.
+    setting: &'static str,
+    /// What the endpoint does, for the error message.
+    what: &'static str,
+    /// The configured (create, query) paths.
+    paths: fn(&Endpoints) -> (Option<&String>, Option<&String>),
 }
 
-fn derived_query(
-    create: Option<&String>,
-    query: Option<&String>,
-    setting: &str,
-    what: &str,
-) -> Result<String> {
-    match (query, create) {
-        (Some(q), _) => Ok(q.clone()),
-        (None, Some(c)) => Ok(format!("{}/{{task_id}}", c.trim_end_matches('/'))),
-        (None, None) => Err(unconfirmed_path(setting, what)),
+impl UndocumentedEndpoint {
+    fn create_path(&self, client: &RecCloudClient) -> Result<String> {
+        let (create, _) = (self.paths)(client.endpoints());
+        create.cloned().ok_or_else(|| self.not_configured())
+    }
+
+    fn query_path(&self, client: &RecCloudClient) -> Result<String> {
+        match (self.paths)(client.endpoints()) {
+            (_, Some(q)) => Ok(q.clone()),
+            (Some(c), None) => Ok(format!("{}/{{task_id}}", c.trim_end_matches('/'))),
+            (None, None) => Err(self.not_configured()),
+        }
+    }
+
+    fn not_configured(&self) -> Error {
+        config_error(format!(
+            "RecCloud's {} endpoint is not publicly documented, so the SDK has no default path: \
+             set `endpoints.{}` (e.g. from your RecCloud contact) to enable this task; nothing was sent",
+            self.what, self.setting
+        ))
     }
 }
+
+const TEXT_TO_SPEECH: UndocumentedEndpoint = UndocumentedEndpoint {
+    setting: "text_to_speech",
+    what: "text-to-speech",
+    paths: |e| (e.text_to_speech.as_ref(), e.text_to_speech_query.as_ref()),
+};
+
+const TEXT_TO_VIDEO: UndocumentedEndpoint = UndocumentedEndpoint {
+    setting: "text_to_video",
+    what: "text-to-video",
+    paths: |e| (e.text_to_video.as_ref(), e.text_to_video_query.as_ref()),
+};
 
 /// Text-to-speech (**endpoint not documented**: configurable path, unconfirmed).
 #[derive(Debug)]
@@ -196,20 +223,10 @@ impl JobKind for TextToSpeechKind {
         to_bytes(&request.to_body()?)
     }
     fn create_path(client: &RecCloudClient) -> Result<String> {
-        client
-            .endpoints()
-            .text_to_speech
-            .clone()
-            .ok_or_else(|| unconfirmed_path("text_to_speech", "text-to-speech"))
+        TEXT_TO_SPEECH.create_path(client)
     }
     fn query_path(client: &RecCloudClient) -> Result<String> {
-        let e = client.endpoints();
-        derived_query(
-            e.text_to_speech.as_ref(),
-            e.text_to_speech_query.as_ref(),
-            "text_to_speech",
-            "text-to-speech",
-        )
+        TEXT_TO_SPEECH.query_path(client)
     }
     fn parse(task_id: &str, query: &TaskQuery) -> Result<Self::Output> {
         Ok(parse_generated(task_id, query, ArtifactKind::Audio))
@@ -239,20 +256,10 @@ impl JobKind for TextToVideoKind {
         to_bytes(&request.to_body()?)
     }
     fn create_path(client: &RecCloudClient) -> Result<String> {
-        client
-            .endpoints()
-            .text_to_video
-            .clone()
-            .ok_or_else(|| unconfirmed_path("text_to_video", "text-to-video"))
+        TEXT_TO_VIDEO.create_path(client)
     }
     fn query_path(client: &RecCloudClient) -> Result<String> {
-        let e = client.endpoints();
-        derived_query(
-            e.text_to_video.as_ref(),
-            e.text_to_video_query.as_ref(),
-            "text_to_video",
-            "text-to-video",
-        )
+        TEXT_TO_VIDEO.query_path(client)
     }
     fn parse(task_id: &str, query: &TaskQuery) -> Result<Self::Output> {
         Ok(parse_generated(task_id, query, ArtifactKind::Video))

@@ -195,8 +195,8 @@ impl<K: JobKind> MediaTask for RecCloudTask<K> {
     }
 
     async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        let query = self.query(handle, Operation::Poll).await?;
-        Ok(query)
+        let (_, request_id, snap) = self.query(handle, Operation::Poll).await?;
+        Ok(snap.with_request_id(request_id))
     }
 
     async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
@@ -212,24 +212,7 @@ impl<K: JobKind> MediaTask for RecCloudTask<K> {
     }
 
     async fn result(&self, handle: &TaskHandle) -> Result<K::Output> {
-        handle.expect(PROVIDER, K::KIND)?;
-        let template = K::query_path(&self.client)?;
-        let (query, request_id) = self
-            .client
-            .query_task(
-                &format!("query_{}", K::KIND),
-                &template,
-                &handle.task_id,
-                Operation::Result,
-            )
-            .await?;
-        let snap = snapshot_from_query(&query);
-        if snap.is_terminal() {
-            self.client
-                .transport()
-                .limiter()
-                .release_task(&handle.task_id);
-        }
+        let (query, request_id, snap) = self.query(handle, Operation::Result).await?;
         match snap.status {
             TaskStatus::Succeeded => K::parse(&handle.task_id, &query).map_err(|e| {
                 e.with_task_id(handle.task_id.clone())
@@ -262,7 +245,13 @@ impl<K: JobKind> MediaTask for RecCloudTask<K> {
 }
 
 impl<K: JobKind> RecCloudTask<K> {
-    async fn query(&self, handle: &TaskHandle, operation: Operation) -> Result<TaskSnapshot> {
+    /// Query the task (poll or result), map the answer to a snapshot and free the task's slot
+    /// once it is terminal. Returns the raw answer, the request id and the snapshot.
+    async fn query(
+        &self,
+        handle: &TaskHandle,
+        operation: Operation,
+    ) -> Result<(TaskQuery, Option<String>, TaskSnapshot)> {
         handle.expect(PROVIDER, K::KIND)?;
         let template = K::query_path(&self.client)?;
         let (query, request_id) = self
@@ -274,14 +263,14 @@ impl<K: JobKind> RecCloudTask<K> {
                 operation,
             )
             .await?;
-        let snap = snapshot_from_query(&query).with_request_id(request_id);
+        let snap = snapshot_from_query(&query);
         if snap.is_terminal() {
             self.client
                 .transport()
                 .limiter()
                 .release_task(&handle.task_id);
         }
-        Ok(snap)
+        Ok((query, request_id, snap))
     }
 }
 
