@@ -7,12 +7,8 @@ use common::*;
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
 use mediatask_core::{ErrorKind, MediaTask};
-use mediatask_reccloud::{SpeechToText, SpeechToTextRequest};
+use mediatask_reccloud::SpeechToText;
 use serde_json::json;
-
-fn stt_req() -> SpeechToTextRequest {
-    SpeechToTextRequest::new("https://h.example/a.mp3")
-}
 
 #[tokio::test(flavor = "current_thread")]
 async fn the_key_never_reaches_logs_errors_or_debug() {

@@ -8,13 +8,9 @@ use common::*;
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
 use mediatask_core::{ErrorKind, MediaTask, TaskHandle, TaskStatus};
-use mediatask_reccloud::{SpeechToText, SpeechToTextRequest};
+use mediatask_reccloud::SpeechToText;
 use serde_json::json;
 use std::time::Duration;
-
-fn stt_req() -> SpeechToTextRequest {
-    SpeechToTextRequest::new("https://h.example/a.mp3")
-}
 
 #[tokio::test]
 async fn documented_http_statuses_on_submit_are_classified_and_never_resent() {
@@ -26,13 +22,12 @@ async fn documented_http_statuses_on_submit_are_classified_and_never_resent() {
     ];
     for (status, kind) in cases {
         let server = MockServer::start_async().await;
-        let m = server
-            .mock_async(|when, then| {
-                when.method(POST).path("/api/tasks/audio/recognition");
-                then.status(status)
-                    .json_body(json!({"status": status, "message": "nope"}));
-            })
-            .await;
+        let m = on_stt_create(
+            &server,
+            status,
+            json!({"status": status, "message": "nope"}),
+        )
+        .await;
         let (client, _) = client(&server);
         let task = SpeechToText::new(client);
         let e = task.submit(stt_req()).await.unwrap_err();
@@ -54,13 +49,7 @@ async fn documented_http_statuses_on_submit_are_classified_and_never_resent() {
 #[tokio::test]
 async fn server_error_on_submit_is_outcome_unknown_not_resent() {
     let server = MockServer::start_async().await;
-    let m = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/api/tasks/audio/recognition");
-            then.status(500)
-                .json_body(json!({"status": 500, "message": "internal"}));
-        })
-        .await;
+    let m = on_stt_create(&server, 500, json!({"status": 500, "message": "internal"})).await;
     let (client, _) = client(&server);
     let e = SpeechToText::new(client)
         .submit(stt_req())
@@ -101,13 +90,12 @@ async fn submit_answer_without_task_id_is_outcome_unknown() {
 async fn rate_limited_submit_is_retried_because_it_was_not_executed() {
     let server = MockServer::start_async().await;
     // 429 everywhere: the transport retries (bounded) and reports RateLimited, never OutcomeUnknown
-    let m = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/api/tasks/audio/recognition");
-            then.status(429)
-                .json_body(json!({"status": 429, "message": "Too Many Requests"}));
-        })
-        .await;
+    let m = on_stt_create(
+        &server,
+        429,
+        json!({"status": 429, "message": "Too Many Requests"}),
+    )
+    .await;
     let (client, _) = client(&server);
     let e = SpeechToText::new(client)
         .submit(stt_req())
@@ -192,12 +180,7 @@ async fn failed_task_result_is_task_failed_with_code_and_advice() {
 #[tokio::test]
 async fn handles_of_other_kinds_are_refused_without_a_request() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = catch_all(&server).await;
     let (client, _) = client(&server);
     let task = SpeechToText::new(client);
     let e = task
@@ -216,12 +199,7 @@ async fn handles_of_other_kinds_are_refused_without_a_request() {
 #[tokio::test]
 async fn task_slots_are_held_until_a_terminal_poll() {
     let server = MockServer::start_async().await;
-    let create = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/api/tasks/audio/recognition");
-            then.status(200).json_body(ok(json!({"task_id": "slot-1"})));
-        })
-        .await;
+    let create = on_stt_create(&server, 200, ok(json!({"task_id": "slot-1"}))).await;
     let done = server
         .mock_async(|when, then| {
             when.method(GET).path("/api/tasks/audio/recognition/slot-1");

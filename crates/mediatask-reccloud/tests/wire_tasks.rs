@@ -265,12 +265,7 @@ async fn subtitle_burn_in_full_style_wire() {
 #[tokio::test]
 async fn subtitle_style_is_validated_locally() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = catch_all(&server).await;
     let (client, _) = client(&server);
     let task = SubtitleBurnIn::new(client);
     for (style, field) in [
@@ -337,12 +332,7 @@ async fn video_translation_preview_wire_and_subtitles_out() {
 #[tokio::test]
 async fn preview_needs_a_voice_unless_speakers_are_distinguished() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = catch_all(&server).await;
     let (client, _) = client(&server);
     let task = VideoTranslationPreview::new(client);
     let e = task
@@ -422,12 +412,7 @@ async fn video_translation_synthesis_wire_and_video_link() {
 #[tokio::test]
 async fn unconfirmed_generation_endpoints_need_a_configured_path() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = catch_all(&server).await;
     let (client, _) = client(&server);
     let tts = TextToSpeech::new(client.clone());
     assert!(!tts.info().capabilities.endpoint_confirmed);
@@ -538,12 +523,7 @@ async fn host_selection() {
 async fn run_submits_waits_and_returns_the_result() {
     use mediatask_core::{MediaTaskExt, WaitPolicy};
     let server = MockServer::start_async().await;
-    let create = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/api/tasks/audio/recognition");
-            then.status(200).json_body(ok(json!({"task_id": "run-1"})));
-        })
-        .await;
+    let create = on_stt_create(&server, 200, ok(json!({"task_id": "run-1"}))).await;
     let query = server
         .mock_async(|when, then| {
             when.method(GET).path("/api/tasks/audio/recognition/run-1");

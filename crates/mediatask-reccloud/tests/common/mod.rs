@@ -1,9 +1,10 @@
 //! Shared helpers of the RecCloud integration tests.
 #![allow(dead_code, unreachable_pub)]
 
-use httpmock::MockServer;
+use httpmock::Method::POST;
+use httpmock::{Mock, MockServer};
 use mediatask_http::{HttpConfig, RetryPolicy};
-use mediatask_reccloud::{Endpoints, RecCloudClient, RecCloudConfig};
+use mediatask_reccloud::{Endpoints, RecCloudClient, RecCloudConfig, SpeechToTextRequest};
 use mediatask_testkit::{FakeClock, fake_runtime};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -69,4 +70,31 @@ pub fn state(task_id: &str, state: i64, progress: i64, result: Value) -> Value {
         data["result"] = result;
     }
     ok(data)
+}
+
+/// A plain speech-to-text request.
+pub fn stt_req() -> SpeechToTextRequest {
+    SpeechToTextRequest::new("https://h.example/a.mp3")
+}
+
+/// A mock answering every request with 200, for tests that prove nothing is sent (assert 0
+/// hits on it).
+pub async fn catch_all(server: &MockServer) -> Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await
+}
+
+/// Mock the speech-to-text create call (`POST /api/tasks/audio/recognition`) answering
+/// `status` with the JSON `body`.
+pub async fn on_stt_create(server: &MockServer, status: u16, body: Value) -> Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/tasks/audio/recognition");
+            then.status(status).json_body(body);
+        })
+        .await
 }
