@@ -6,8 +6,8 @@ use crate::api::{ListWithQueueRequest, PageRequest, Product, ProductKind, TaskRe
 use crate::generated::tables;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use mediatask_core::{
-    Artifact, CancelOutcome, Error, ErrorKind, HasArtifacts, Operation, Result, TaskFailure,
-    TaskHandle, TaskInfo, TaskSnapshot, TaskStatus,
+    Artifact, CancelOutcome, Capabilities, Error, ErrorKind, HasArtifacts, Operation, Result,
+    TaskFailure, TaskHandle, TaskInfo, TaskSnapshot, TaskStatus,
 };
 use serde::Serialize;
 use std::future::Future;
@@ -53,7 +53,45 @@ pub(crate) struct Common {
     pub(crate) cancellable: bool,
 }
 
+/// What tells one task kind from another: its names, notes and cancel support. Every kind
+/// supports callbacks and keeps results for [`tables::RESULT_TTL_SECS`].
+pub(crate) struct KindSpec {
+    /// Snake-case kind name (`face_swap`).
+    pub(crate) kind: &'static str,
+    /// One-line description.
+    pub(crate) description: &'static str,
+    /// `Capabilities.notes`.
+    pub(crate) notes: &'static str,
+    /// Whether the vendor can cancel this kind (`Capabilities.cancel` too).
+    pub(crate) cancellable: bool,
+    /// `Capabilities.endpoint_confirmed`.
+    pub(crate) endpoint_confirmed: bool,
+    /// How to decode `productParam`; `None` = by the record's `algoType`.
+    pub(crate) product_kind: Option<ProductKind>,
+}
+
 impl Common {
+    /// The shared state of the kind `spec` over `client`.
+    pub(crate) fn new(client: Client, spec: KindSpec) -> Self {
+        let mut capabilities = Capabilities::basic();
+        capabilities.cancel = spec.cancellable;
+        capabilities.callbacks = true;
+        capabilities.result_ttl_secs = Some(tables::RESULT_TTL_SECS);
+        capabilities.endpoint_confirmed = spec.endpoint_confirmed;
+        capabilities.notes = spec.notes;
+        Common {
+            client,
+            info: TaskInfo {
+                provider: crate::PROVIDER,
+                kind: spec.kind,
+                description: spec.description,
+                capabilities,
+            },
+            product_kind: spec.product_kind,
+            cancellable: spec.cancellable,
+        }
+    }
+
     pub(crate) fn handle(&self, id: i64, algo_type: Option<i64>) -> TaskHandle {
         TaskHandle::new(crate::PROVIDER, self.info.kind, id.to_string())
             .with_vendor_state(serde_json::json!({ "algoType": algo_type }))
@@ -231,6 +269,65 @@ impl Common {
         })
     }
 }
+
+/// `impl MediaTask` for a task struct holding `common: Common`: `info`, `poll`, `cancel` and
+/// `result` are the shared ones.
+///
+/// - `media_task_via_common!(Task, Request, algo_type: Some(20), create: create_face_swap)`:
+///   `submit` validates the request, then sends it with `Client::create_face_swap` in a
+///   reserved task slot ([`Common::submit_with`]), tagging the handle with the `algoType`.
+/// - `media_task_via_common!(Task, Request, |self, request| body)`: `submit` runs `body`.
+///
+/// A macro because the trait is foreign (no blanket impl over a local trait is allowed) and
+/// `#[async_trait]` must see every method of the impl at once.
+macro_rules! media_task_via_common {
+    ($task:ty, $request:ty, algo_type: $algo_type:expr, create: $create:ident) => {
+        $crate::tasks::common::media_task_via_common!($task, $request, |self, request| {
+            request.validate()?;
+            let client = self.common.client.clone();
+            self.common
+                .submit_with($algo_type, async move { client.$create(&request).await })
+                .await
+        });
+    };
+    ($task:ty, $request:ty, |$this:ident, $req:ident| $submit:expr) => {
+        #[async_trait::async_trait]
+        impl mediatask_core::MediaTask for $task {
+            type Request = $request;
+            type Output = $crate::tasks::TaskOutput;
+
+            fn info(&self) -> &mediatask_core::TaskInfo {
+                &self.common.info
+            }
+
+            async fn submit(&$this, $req: $request) -> mediatask_core::Result<mediatask_core::TaskHandle> {
+                $submit
+            }
+
+            async fn poll(
+                &self,
+                handle: &mediatask_core::TaskHandle,
+            ) -> mediatask_core::Result<mediatask_core::TaskSnapshot> {
+                self.common.poll(handle).await
+            }
+
+            async fn cancel(
+                &self,
+                handle: &mediatask_core::TaskHandle,
+            ) -> mediatask_core::Result<mediatask_core::CancelOutcome> {
+                self.common.cancel(handle).await
+            }
+
+            async fn result(
+                &self,
+                handle: &mediatask_core::TaskHandle,
+            ) -> mediatask_core::Result<$crate::tasks::TaskOutput> {
+                self.common.result(handle).await
+            }
+        }
+    };
+}
+pub(crate) use media_task_via_common;
 
 /// The snapshot of a task record (no I/O).
 pub(crate) fn snapshot(record: &TaskRecord) -> TaskSnapshot {

@@ -1,12 +1,8 @@
 //! `content_preheat`: SoftSugar content preheating for filler speech / broadcast scripts (algoType 42).
 
-use super::common::{Common, TaskOutput};
+use super::common::{Common, KindSpec, media_task_via_common};
 use crate::Client;
 use crate::api::{ContentPreheatRequest, ProductKind};
-use async_trait::async_trait;
-use mediatask_core::{
-    CancelOutcome, Capabilities, MediaTask, Result, TaskHandle, TaskInfo, TaskSnapshot,
-};
 
 /// SoftSugar content preheating for filler speech / broadcast scripts (algoType 42).
 ///
@@ -24,56 +20,20 @@ pub struct ContentPreheat {
 impl ContentPreheat {
     /// The task over a shared client.
     pub fn new(client: Client) -> Self {
-        let mut capabilities = Capabilities::basic();
-        capabilities.cancel = true;
-        capabilities.callbacks = true;
-        capabilities.result_ttl_secs = Some(crate::generated::tables::RESULT_TTL_SECS);
-        capabilities.endpoint_confirmed = true;
-        capabilities.notes = "POST /api/2dvh/v1/material/voice/content/repository/create; result shape undocumented (kept as JSON).";
         ContentPreheat {
-            common: Common {
+            common: Common::new(
                 client,
-                info: TaskInfo {
-                    provider: crate::PROVIDER,
+                KindSpec {
                     kind: "content_preheat",
                     description: "SoftSugar content preheating for filler speech / broadcast scripts (algoType 42)",
-                    capabilities,
+                    notes: "POST /api/2dvh/v1/material/voice/content/repository/create; result shape undocumented (kept as JSON).",
+                    cancellable: true,
+                    endpoint_confirmed: true,
+                    product_kind: Some(ProductKind::Other),
                 },
-                product_kind: Some(ProductKind::Other),
-                cancellable: true,
-            },
+            ),
         }
     }
 }
 
-#[async_trait]
-impl MediaTask for ContentPreheat {
-    type Request = ContentPreheatRequest;
-    type Output = TaskOutput;
-
-    fn info(&self) -> &TaskInfo {
-        &self.common.info
-    }
-
-    async fn submit(&self, request: ContentPreheatRequest) -> Result<TaskHandle> {
-        request.validate()?;
-        let client = self.common.client.clone();
-        self.common
-            .submit_with(Some(42), async move {
-                client.create_content_preheat(&request).await
-            })
-            .await
-    }
-
-    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        self.common.poll(handle).await
-    }
-
-    async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
-        self.common.cancel(handle).await
-    }
-
-    async fn result(&self, handle: &TaskHandle) -> Result<TaskOutput> {
-        self.common.result(handle).await
-    }
-}
+media_task_via_common!(ContentPreheat, ContentPreheatRequest, algo_type: Some(42), create: create_content_preheat);

@@ -2,13 +2,9 @@
 //! read its result (decoded by its `algoType`), restart it when failed, or delete it.
 //! "Submitting" creates nothing: it checks the task exists and returns its handle.
 
-use super::common::{Common, TaskOutput};
+use super::common::{Common, KindSpec, media_task_via_common};
 use crate::Client;
-use async_trait::async_trait;
-use mediatask_core::{
-    CancelOutcome, Capabilities, Error, ErrorKind, MediaTask, Operation, Result, TaskHandle,
-    TaskInfo, TaskSnapshot, TaskStatus,
-};
+use mediatask_core::{Error, ErrorKind, Operation, Result, TaskHandle, TaskStatus};
 use serde::{Deserialize, Serialize};
 
 /// Which task to adopt.
@@ -35,23 +31,18 @@ pub struct TaskById {
 impl TaskById {
     /// The task over a shared client.
     pub fn new(client: Client) -> Self {
-        let mut capabilities = Capabilities::basic();
-        capabilities.cancel = true;
-        capabilities.callbacks = true;
-        capabilities.result_ttl_secs = Some(crate::generated::tables::RESULT_TTL_SECS);
-        capabilities.notes = "Adopts an existing task id (submit creates nothing). Also restart (failed tasks) and delete.";
         TaskById {
-            common: Common {
+            common: Common::new(
                 client,
-                info: TaskInfo {
-                    provider: crate::PROVIDER,
+                KindSpec {
                     kind: "task_by_id",
                     description: "Any SoftSugar task by id: poll, cancel, result, restart, delete",
-                    capabilities,
+                    notes: "Adopts an existing task id (submit creates nothing). Also restart (failed tasks) and delete.",
+                    cancellable: true,
+                    endpoint_confirmed: true,
+                    product_kind: None,
                 },
-                product_kind: None,
-                cancellable: true,
-            },
+            ),
         }
     }
 
@@ -86,29 +77,7 @@ impl TaskById {
     }
 }
 
-#[async_trait]
-impl MediaTask for TaskById {
-    type Request = TaskByIdRequest;
-    type Output = TaskOutput;
-
-    fn info(&self) -> &TaskInfo {
-        &self.common.info
-    }
-
-    async fn submit(&self, request: TaskByIdRequest) -> Result<TaskHandle> {
-        let (record, _) = self.common.fetch(request.id).await?;
-        Ok(self.common.handle(record.id, record.algo_type))
-    }
-
-    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        self.common.poll(handle).await
-    }
-
-    async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
-        self.common.cancel(handle).await
-    }
-
-    async fn result(&self, handle: &TaskHandle) -> Result<TaskOutput> {
-        self.common.result(handle).await
-    }
-}
+media_task_via_common!(TaskById, TaskByIdRequest, |self, request| {
+    let (record, _) = self.common.fetch(request.id).await?;
+    Ok(self.common.handle(record.id, record.algo_type))
+});
