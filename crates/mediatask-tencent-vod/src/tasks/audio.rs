@@ -3,14 +3,10 @@
 //! is lost is never retried: it becomes `OutcomeUnknown`.
 
 use super::KindSpec;
+use super::kind::{AigcKind, ResultParts, aigc_task};
 use crate::api::{AudioGenerationRequest, AudioTaskOutput, OutputFile};
-use crate::client::Client;
 use crate::validate;
-use async_trait::async_trait;
-use mediatask_core::{
-    Artifact, ArtifactKind, CancelOutcome, HasArtifacts, MediaTask, Result, TaskHandle, TaskInfo,
-    TaskSnapshot,
-};
+use mediatask_core::{Artifact, ArtifactKind, HasArtifacts, Result, TaskInfo};
 use serde::Serialize;
 
 /// Longest `OutputConfig.Duration` (seconds).
@@ -23,33 +19,23 @@ const SPEC: KindSpec = KindSpec {
     pool: None,
 };
 
-/// AI audio generation (CreateAigcAudioTask).
-///
-/// ```no_run
-/// # async fn demo(client: mediatask_tencent_vod::Client) -> mediatask_core::Result<()> {
-/// use mediatask_core::{MediaTaskExt, WaitPolicy};
-/// use mediatask_tencent_vod::{AudioGeneration, AudioGenerationRequest};
-/// let req: AudioGenerationRequest = serde_json::from_value(serde_json::json!({
-///     "ModelName": "example-model", "SceneType": "sfx", "Prompt": "rain on a tin roof"
-/// }))?;
-/// let out = AudioGeneration::new(client).run(req, &WaitPolicy::default()).await?;
-/// # let _ = out; Ok(()) }
-/// ```
-#[derive(Debug, Clone)]
-pub struct AudioGeneration {
-    client: Client,
-    info: TaskInfo,
+aigc_task! {
+    /// AI audio generation (CreateAigcAudioTask).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mediatask_tencent_vod::Client) -> mediatask_core::Result<()> {
+    /// use mediatask_core::{MediaTaskExt, WaitPolicy};
+    /// use mediatask_tencent_vod::{AudioGeneration, AudioGenerationRequest};
+    /// let req: AudioGenerationRequest = serde_json::from_value(serde_json::json!({
+    ///     "ModelName": "example-model", "SceneType": "sfx", "Prompt": "rain on a tin roof"
+    /// }))?;
+    /// let out = AudioGeneration::new(client).run(req, &WaitPolicy::default()).await?;
+    /// # let _ = out; Ok(()) }
+    /// ```
+    pub struct AudioGeneration: AudioGenerationRequest => AudioGenerationOutput;
 }
 
 impl AudioGeneration {
-    /// The task over a shared client.
-    pub fn new(client: Client) -> Self {
-        AudioGeneration {
-            client,
-            info: Self::task_info(),
-        }
-    }
-
     /// Identity and capabilities.
     pub fn task_info() -> TaskInfo {
         TaskInfo {
@@ -137,40 +123,23 @@ impl HasArtifacts for AudioGenerationOutput {
     }
 }
 
-#[async_trait]
-impl MediaTask for AudioGeneration {
-    type Request = AudioGenerationRequest;
-    type Output = AudioGenerationOutput;
+impl AigcKind for AudioGeneration {
+    const SPEC: KindSpec = SPEC;
+    type Detail = AudioTaskOutput;
 
-    fn info(&self) -> &TaskInfo {
-        &self.info
+    /// CreateAigcAudioTask has no SessionId.
+    fn id_fields(
+        request: &mut AudioGenerationRequest,
+    ) -> (Option<&mut Option<String>>, &mut Option<u64>) {
+        (None, &mut request.sub_app_id)
     }
 
-    async fn submit(&self, mut req: AudioGenerationRequest) -> Result<TaskHandle> {
-        Self::validate(&req)?;
-        req.sub_app_id = super::effective_sub_app_id(&self.client, req.sub_app_id);
-        super::submit(&self.client, &SPEC, &req, None, req.sub_app_id).await
-    }
-
-    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        Ok(super::poll::<AudioTaskOutput>(&self.client, &SPEC, handle)
-            .await?
-            .snapshot)
-    }
-
-    async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
-        super::cancel::<AudioTaskOutput>(&self.client, &SPEC, handle).await
-    }
-
-    async fn result(&self, handle: &TaskHandle) -> Result<AudioGenerationOutput> {
-        let (sub, response) =
-            super::succeeded::<AudioTaskOutput>(&self.client, &SPEC, handle).await?;
-        let out = sub.output.unwrap_or_default();
-        Ok(AudioGenerationOutput {
-            task_id: handle.task_id.clone(),
-            audio_files: out.audio_infos.unwrap_or_default(),
-            video_files: out.video_infos.unwrap_or_default(),
-            finish_time: response.finish_time,
-        })
+    fn output(parts: ResultParts<AudioTaskOutput>) -> AudioGenerationOutput {
+        AudioGenerationOutput {
+            task_id: parts.task_id,
+            audio_files: parts.detail.audio_infos.unwrap_or_default(),
+            video_files: parts.detail.video_infos.unwrap_or_default(),
+            finish_time: parts.finish_time,
+        }
     }
 }

@@ -1,16 +1,12 @@
 //! [`AudioClone`]: CreateAigcAudioClone (clone a voice; 20 requests/second) polled through
 //! DescribeTaskDetail (`CreateAigcAudioCloneTask`).
 
-use super::{KindSpec, STATE_SESSION_ID};
+use super::KindSpec;
+use super::kind::{AigcKind, ResultParts, aigc_task};
 use crate::api::{AudioCloneRequest, AudioCloneTaskOutput};
-use crate::client::Client;
 use crate::generated::tables;
 use crate::validate;
-use async_trait::async_trait;
-use mediatask_core::{
-    Artifact, ArtifactKind, CancelOutcome, HasArtifacts, MediaTask, Result, TaskHandle, TaskInfo,
-    TaskSnapshot,
-};
+use mediatask_core::{Artifact, ArtifactKind, HasArtifacts, Result, TaskInfo};
 use serde::Serialize;
 
 const SPEC: KindSpec = KindSpec {
@@ -20,36 +16,26 @@ const SPEC: KindSpec = KindSpec {
     pool: None,
 };
 
-/// Voice cloning (CreateAigcAudioClone).
-///
-/// ```no_run
-/// # async fn demo(client: mediatask_tencent_vod::Client) -> mediatask_core::Result<()> {
-/// use mediatask_core::{MediaTaskExt, WaitPolicy};
-/// use mediatask_tencent_vod::{AudioClone, AudioCloneRequest};
-/// let req: AudioCloneRequest = serde_json::from_value(serde_json::json!({
-///     "AudioFileInfo": {"Type": "Url", "Url": "https://example.com/sample.mp3"},
-///     "VoiceId": "myvoice01",
-///     "Text": "Hello from my cloned voice."
-/// }))?;
-/// let out = AudioClone::new(client).run(req, &WaitPolicy::default()).await?;
-/// println!("{:?}", out.voice_id);
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone)]
-pub struct AudioClone {
-    client: Client,
-    info: TaskInfo,
+aigc_task! {
+    /// Voice cloning (CreateAigcAudioClone).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mediatask_tencent_vod::Client) -> mediatask_core::Result<()> {
+    /// use mediatask_core::{MediaTaskExt, WaitPolicy};
+    /// use mediatask_tencent_vod::{AudioClone, AudioCloneRequest};
+    /// let req: AudioCloneRequest = serde_json::from_value(serde_json::json!({
+    ///     "AudioFileInfo": {"Type": "Url", "Url": "https://example.com/sample.mp3"},
+    ///     "VoiceId": "myvoice01",
+    ///     "Text": "Hello from my cloned voice."
+    /// }))?;
+    /// let out = AudioClone::new(client).run(req, &WaitPolicy::default()).await?;
+    /// println!("{:?}", out.voice_id);
+    /// # Ok(()) }
+    /// ```
+    pub struct AudioClone: AudioCloneRequest => AudioCloneOutput;
 }
 
 impl AudioClone {
-    /// The task over a shared client.
-    pub fn new(client: Client) -> Self {
-        AudioClone {
-            client,
-            info: Self::task_info(),
-        }
-    }
-
     /// Identity and capabilities.
     pub fn task_info() -> TaskInfo {
         TaskInfo {
@@ -150,51 +136,28 @@ impl HasArtifacts for AudioCloneOutput {
     }
 }
 
-#[async_trait]
-impl MediaTask for AudioClone {
-    type Request = AudioCloneRequest;
-    type Output = AudioCloneOutput;
+impl AigcKind for AudioClone {
+    const SPEC: KindSpec = SPEC;
+    type Detail = AudioCloneTaskOutput;
 
-    fn info(&self) -> &TaskInfo {
-        &self.info
+    fn id_fields(
+        request: &mut AudioCloneRequest,
+    ) -> (Option<&mut Option<String>>, &mut Option<u64>) {
+        (Some(&mut request.session_id), &mut request.sub_app_id)
     }
 
-    async fn submit(&self, mut req: AudioCloneRequest) -> Result<TaskHandle> {
-        Self::validate(&req)?;
-        let session_id = super::effective_session_id(req.session_id.take());
-        req.session_id = Some(session_id.clone());
-        req.sub_app_id = super::effective_sub_app_id(&self.client, req.sub_app_id);
-        super::submit(&self.client, &SPEC, &req, Some(&session_id), req.sub_app_id).await
-    }
-
-    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        Ok(
-            super::poll::<AudioCloneTaskOutput>(&self.client, &SPEC, handle)
-                .await?
-                .snapshot,
-        )
-    }
-
-    async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
-        super::cancel::<AudioCloneTaskOutput>(&self.client, &SPEC, handle).await
-    }
-
-    async fn result(&self, handle: &TaskHandle) -> Result<AudioCloneOutput> {
-        let (sub, response) =
-            super::succeeded::<AudioCloneTaskOutput>(&self.client, &SPEC, handle).await?;
-        let out = sub.output.unwrap_or_default();
-        Ok(AudioCloneOutput {
-            task_id: handle.task_id.clone(),
+    fn output(parts: ResultParts<AudioCloneTaskOutput>) -> AudioCloneOutput {
+        let out = parts.detail;
+        AudioCloneOutput {
+            task_id: parts.task_id,
             voice_id: out.voice_id,
             demo_audio_url: out.demo_audio.filter(|u| !u.is_empty()),
             state: out.state,
             payload: out.payload,
             created_at: out.created_at,
-            session_id: sub
-                .session_id
-                .or_else(|| handle.state_str(STATE_SESSION_ID).map(str::to_owned)),
-            session_context: sub.session_context,
-            finish_time: response.finish_time,
-        })
+            session_id: parts.session_id,
+            session_context: parts.session_context,
+            finish_time: parts.finish_time,
+        }
     }
 }

@@ -1,17 +1,13 @@
 //! [`ImageGeneration`]: CreateAigcImageTask (default 1 concurrent task → a task pool) polled
 //! through DescribeTaskDetail (`AigcImageTask`).
 
-use super::{KindSpec, STATE_SESSION_ID};
+use super::KindSpec;
+use super::kind::{AigcKind, ResultParts, aigc_task};
 use crate::api::{ImageGenerationRequest, ImageTaskOutput, OutputFile};
-use crate::client::Client;
 use crate::config::IMAGE_POOL;
 use crate::generated::tables;
 use crate::validate;
-use async_trait::async_trait;
-use mediatask_core::{
-    Artifact, ArtifactKind, CancelOutcome, HasArtifacts, MediaTask, Result, TaskHandle, TaskInfo,
-    TaskSnapshot,
-};
+use mediatask_core::{Artifact, ArtifactKind, HasArtifacts, Result, TaskInfo};
 use serde::Serialize;
 
 const SPEC: KindSpec = KindSpec {
@@ -21,33 +17,23 @@ const SPEC: KindSpec = KindSpec {
     pool: Some(IMAGE_POOL),
 };
 
-/// AI image generation (CreateAigcImageTask).
-///
-/// ```no_run
-/// # async fn demo(client: mediatask_tencent_vod::Client) -> mediatask_core::Result<()> {
-/// use mediatask_core::{MediaTaskExt, WaitPolicy};
-/// use mediatask_tencent_vod::{ImageGeneration, ImageGenerationRequest};
-/// let req: ImageGenerationRequest = serde_json::from_value(serde_json::json!({
-///     "ModelName": "GG", "ModelVersion": "2.5", "Prompt": "a watercolor fox"
-/// }))?;
-/// let out = ImageGeneration::new(client).run(req, &WaitPolicy::default()).await?;
-/// # let _ = out; Ok(()) }
-/// ```
-#[derive(Debug, Clone)]
-pub struct ImageGeneration {
-    client: Client,
-    info: TaskInfo,
+aigc_task! {
+    /// AI image generation (CreateAigcImageTask).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mediatask_tencent_vod::Client) -> mediatask_core::Result<()> {
+    /// use mediatask_core::{MediaTaskExt, WaitPolicy};
+    /// use mediatask_tencent_vod::{ImageGeneration, ImageGenerationRequest};
+    /// let req: ImageGenerationRequest = serde_json::from_value(serde_json::json!({
+    ///     "ModelName": "GG", "ModelVersion": "2.5", "Prompt": "a watercolor fox"
+    /// }))?;
+    /// let out = ImageGeneration::new(client).run(req, &WaitPolicy::default()).await?;
+    /// # let _ = out; Ok(()) }
+    /// ```
+    pub struct ImageGeneration: ImageGenerationRequest => ImageGenerationOutput;
 }
 
 impl ImageGeneration {
-    /// The task over a shared client.
-    pub fn new(client: Client) -> Self {
-        ImageGeneration {
-            client,
-            info: Self::task_info(),
-        }
-    }
-
     /// Identity and capabilities.
     pub fn task_info() -> TaskInfo {
         let mut info = TaskInfo {
@@ -128,45 +114,23 @@ impl HasArtifacts for ImageGenerationOutput {
     }
 }
 
-#[async_trait]
-impl MediaTask for ImageGeneration {
-    type Request = ImageGenerationRequest;
-    type Output = ImageGenerationOutput;
+impl AigcKind for ImageGeneration {
+    const SPEC: KindSpec = SPEC;
+    type Detail = ImageTaskOutput;
 
-    fn info(&self) -> &TaskInfo {
-        &self.info
+    fn id_fields(
+        request: &mut ImageGenerationRequest,
+    ) -> (Option<&mut Option<String>>, &mut Option<u64>) {
+        (Some(&mut request.session_id), &mut request.sub_app_id)
     }
 
-    async fn submit(&self, mut req: ImageGenerationRequest) -> Result<TaskHandle> {
-        Self::validate(&req)?;
-        let session_id = super::effective_session_id(req.session_id.take());
-        req.session_id = Some(session_id.clone());
-        req.sub_app_id = super::effective_sub_app_id(&self.client, req.sub_app_id);
-        super::submit(&self.client, &SPEC, &req, Some(&session_id), req.sub_app_id).await
-    }
-
-    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        Ok(super::poll::<ImageTaskOutput>(&self.client, &SPEC, handle)
-            .await?
-            .snapshot)
-    }
-
-    async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
-        super::cancel::<ImageTaskOutput>(&self.client, &SPEC, handle).await
-    }
-
-    async fn result(&self, handle: &TaskHandle) -> Result<ImageGenerationOutput> {
-        let (sub, response) =
-            super::succeeded::<ImageTaskOutput>(&self.client, &SPEC, handle).await?;
-        let out = sub.output.unwrap_or_default();
-        Ok(ImageGenerationOutput {
-            task_id: handle.task_id.clone(),
-            files: out.file_infos.unwrap_or_default(),
-            session_id: sub
-                .session_id
-                .or_else(|| handle.state_str(STATE_SESSION_ID).map(str::to_owned)),
-            session_context: sub.session_context,
-            finish_time: response.finish_time,
-        })
+    fn output(parts: ResultParts<ImageTaskOutput>) -> ImageGenerationOutput {
+        ImageGenerationOutput {
+            task_id: parts.task_id,
+            files: parts.detail.file_infos.unwrap_or_default(),
+            session_id: parts.session_id,
+            session_context: parts.session_context,
+            finish_time: parts.finish_time,
+        }
     }
 }

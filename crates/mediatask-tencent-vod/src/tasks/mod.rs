@@ -6,6 +6,7 @@
 mod audio;
 mod audio_clone;
 mod image;
+mod kind;
 mod video;
 
 pub use audio::{AudioGeneration, AudioGenerationOutput};

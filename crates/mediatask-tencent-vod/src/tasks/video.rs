@@ -1,17 +1,13 @@
 //! [`VideoGeneration`]: CreateAigcVideoTask (default 1 concurrent task → a task pool) polled
 //! through DescribeTaskDetail (`AigcVideoTask`).
 
-use super::{KindSpec, STATE_SESSION_ID};
+use super::KindSpec;
+use super::kind::{AigcKind, ResultParts, aigc_task};
 use crate::api::{OutputFile, VideoGenerationRequest, VideoTaskOutput, VideoUsage};
-use crate::client::Client;
 use crate::config::VIDEO_POOL;
 use crate::generated::tables;
 use crate::validate;
-use async_trait::async_trait;
-use mediatask_core::{
-    Artifact, ArtifactKind, CancelOutcome, HasArtifacts, MediaTask, Result, TaskHandle, TaskInfo,
-    TaskSnapshot,
-};
+use mediatask_core::{Artifact, ArtifactKind, HasArtifacts, Result, TaskInfo};
 use serde::Serialize;
 
 const SPEC: KindSpec = KindSpec {
@@ -21,35 +17,25 @@ const SPEC: KindSpec = KindSpec {
     pool: Some(VIDEO_POOL),
 };
 
-/// AI video generation (CreateAigcVideoTask).
-///
-/// ```no_run
-/// # async fn demo(client: mediatask_tencent_vod::Client) -> mediatask_core::Result<()> {
-/// use mediatask_core::{MediaTask, MediaTaskExt, WaitPolicy};
-/// use mediatask_tencent_vod::{VideoGeneration, VideoGenerationRequest};
-/// let req: VideoGenerationRequest = serde_json::from_value(serde_json::json!({
-///     "ModelName": "Kling", "ModelVersion": "2.1", "Prompt": "a cat surfing at sunset"
-/// }))?;
-/// let task = VideoGeneration::new(client);
-/// let handle = task.submit(req).await?;
-/// let snap = task.wait(&handle, &WaitPolicy::default()).await?;
-/// # let _ = snap; Ok(()) }
-/// ```
-#[derive(Debug, Clone)]
-pub struct VideoGeneration {
-    client: Client,
-    info: TaskInfo,
+aigc_task! {
+    /// AI video generation (CreateAigcVideoTask).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mediatask_tencent_vod::Client) -> mediatask_core::Result<()> {
+    /// use mediatask_core::{MediaTask, MediaTaskExt, WaitPolicy};
+    /// use mediatask_tencent_vod::{VideoGeneration, VideoGenerationRequest};
+    /// let req: VideoGenerationRequest = serde_json::from_value(serde_json::json!({
+    ///     "ModelName": "Kling", "ModelVersion": "2.1", "Prompt": "a cat surfing at sunset"
+    /// }))?;
+    /// let task = VideoGeneration::new(client);
+    /// let handle = task.submit(req).await?;
+    /// let snap = task.wait(&handle, &WaitPolicy::default()).await?;
+    /// # let _ = snap; Ok(()) }
+    /// ```
+    pub struct VideoGeneration: VideoGenerationRequest => VideoGenerationOutput;
 }
 
 impl VideoGeneration {
-    /// The task over a shared client.
-    pub fn new(client: Client) -> Self {
-        VideoGeneration {
-            client,
-            info: Self::task_info(),
-        }
-    }
-
     /// Identity and capabilities.
     pub fn task_info() -> TaskInfo {
         let mut info = TaskInfo {
@@ -147,47 +133,26 @@ impl HasArtifacts for VideoGenerationOutput {
     }
 }
 
-#[async_trait]
-impl MediaTask for VideoGeneration {
-    type Request = VideoGenerationRequest;
-    type Output = VideoGenerationOutput;
+impl AigcKind for VideoGeneration {
+    const SPEC: KindSpec = SPEC;
+    type Detail = VideoTaskOutput;
 
-    fn info(&self) -> &TaskInfo {
-        &self.info
+    fn id_fields(
+        request: &mut VideoGenerationRequest,
+    ) -> (Option<&mut Option<String>>, &mut Option<u64>) {
+        (Some(&mut request.session_id), &mut request.sub_app_id)
     }
 
-    async fn submit(&self, mut req: VideoGenerationRequest) -> Result<TaskHandle> {
-        Self::validate(&req)?;
-        let session_id = super::effective_session_id(req.session_id.take());
-        req.session_id = Some(session_id.clone());
-        req.sub_app_id = super::effective_sub_app_id(&self.client, req.sub_app_id);
-        super::submit(&self.client, &SPEC, &req, Some(&session_id), req.sub_app_id).await
-    }
-
-    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        Ok(super::poll::<VideoTaskOutput>(&self.client, &SPEC, handle)
-            .await?
-            .snapshot)
-    }
-
-    async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
-        super::cancel::<VideoTaskOutput>(&self.client, &SPEC, handle).await
-    }
-
-    async fn result(&self, handle: &TaskHandle) -> Result<VideoGenerationOutput> {
-        let (sub, response) =
-            super::succeeded::<VideoTaskOutput>(&self.client, &SPEC, handle).await?;
-        let out = sub.output.unwrap_or_default();
-        Ok(VideoGenerationOutput {
-            task_id: handle.task_id.clone(),
+    fn output(parts: ResultParts<VideoTaskOutput>) -> VideoGenerationOutput {
+        let out = parts.detail;
+        VideoGenerationOutput {
+            task_id: parts.task_id,
             files: out.file_infos.unwrap_or_default(),
             procedure_task_ids: out.procedure_task_ids.unwrap_or_default(),
             usage: out.usage,
-            session_id: sub
-                .session_id
-                .or_else(|| handle.state_str(STATE_SESSION_ID).map(str::to_owned)),
-            session_context: sub.session_context,
-            finish_time: response.finish_time,
-        })
+            session_id: parts.session_id,
+            session_context: parts.session_context,
+            finish_time: parts.finish_time,
+        }
     }
 }
