@@ -209,6 +209,27 @@ impl Transport {
 
     /// Send a request with authentication, limits, retries and classification (see module docs).
     pub async fn send(&self, request: OutgoingRequest) -> Result<HttpResponse> {
+        let mut uncertain = false;
+        match self.send_with_retries(&request, &mut uncertain).await {
+            // A deduped submit may be retried, but if an earlier attempt may have reached the
+            // vendor, no later failure (timeout, limiter, auth, exhausted budget, a rejection of
+            // the retry) proves that no job exists: never let the caller read it as "not sent".
+            Err(e)
+                if uncertain
+                    && request.operation == Operation::Submit
+                    && e.kind() != ErrorKind::OutcomeUnknown =>
+            {
+                Err(self.unconfirmed_retried_submit(e, &request))
+            }
+            other => other,
+        }
+    }
+
+    async fn send_with_retries(
+        &self,
+        request: &OutgoingRequest,
+        uncertain: &mut bool,
+    ) -> Result<HttpResponse> {
         let provider = self.provider();
         let rt = &self.inner.runtime;
         let policy = &self.inner.config.retry;
@@ -217,7 +238,6 @@ impl Transport {
         let deadline = Some(current_deadline().map_or(budget_end, |d| d.min(budget_end)));
         let mut attempt = 0u32;
         let mut reauthorized = false;
-        let mut uncertain = false;
         let mut prev_delay = policy.base_delay;
 
         loop {
@@ -232,7 +252,7 @@ impl Transport {
                 request_id = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&request, attempt, uncertain, deadline)
+                .attempt(request, attempt, *uncertain, deadline)
                 .instrument(span.clone())
                 .await?;
 
@@ -247,7 +267,7 @@ impl Transport {
                     match self.inner.protocol.check_response(&response) {
                         Ok(()) => return Ok(response),
                         Err(e) => {
-                            let e = self.decorate(e, &request, &response);
+                            let e = self.decorate(e, request, &response);
                             if e.kind() == ErrorKind::Unauthenticated && !reauthorized {
                                 reauthorized = true;
                                 if self.inner.protocol.invalidate_credentials(&e).await {
@@ -287,9 +307,9 @@ impl Transport {
                     .body
                     .as_ref()
                     .map(|b| hex::encode(Sha256::digest(b)));
-                return Err(self.outcome_unknown(error, &request, digest));
+                return Err(self.outcome_unknown(error, request, digest));
             }
-            uncertain |= may_have_landed;
+            *uncertain |= may_have_landed;
             if !error.is_transient() {
                 return Err(error);
             }
@@ -582,6 +602,25 @@ impl Transport {
         digest: Option<String>,
     ) -> Error {
         self.outcome_unknown_with(cause, request.dedupe_key.clone(), digest)
+    }
+
+    /// The error of a deduped submit that was retried after an attempt that may have landed,
+    /// and did not end in a confirmed answer.
+    fn unconfirmed_retried_submit(&self, cause: Error, request: &OutgoingRequest) -> Error {
+        let digest = request
+            .body
+            .as_ref()
+            .map(|b| hex::encode(Sha256::digest(b)));
+        let key = request.dedupe_key.clone().unwrap_or_default();
+        let msg = format!(
+            "an earlier attempt of this submit may have reached the vendor and the retries with \
+             the same dedupe key `{key}` did not confirm it ({}); the job may exist — reconcile \
+             with that key (resubmitting with the same key is deduped by the vendor) before \
+             submitting anew",
+            cause.message()
+        );
+        self.outcome_unknown_with(cause, request.dedupe_key.clone(), digest)
+            .with_message(msg)
     }
 
     fn outcome_unknown_parts(

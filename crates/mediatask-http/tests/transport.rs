@@ -414,6 +414,67 @@ async fn deduped_submit_is_retried_after_a_lost_answer() {
 }
 
 #[tokio::test]
+async fn deduped_submit_whose_attempts_all_time_out_is_outcome_unknown() {
+    let server = MockServer::start_async().await;
+    let slow = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks");
+            then.status(200)
+                .body(r#"{"task_id":"t1"}"#)
+                .delay(Duration::from_millis(1200));
+        })
+        .await;
+    let (rt, _, _) = fake_runtime();
+    let cfg = HttpConfig::default()
+        .with_retry(fast_retry(2))
+        .with_request_timeout(Duration::from_millis(200));
+    let (t, _) = transport(&server.base_url(), cfg, rt);
+    let req = submit(&serde_json::json!({"a": 1})).with_dedupe_key("session-9");
+    let err = t.send(req).await.unwrap_err();
+    // every attempt may have created the job: a plain "timeout, retries exhausted" would invite
+    // a fresh submit with a new key, so it must be OutcomeUnknown carrying the key
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
+    assert_eq!(
+        err.reconcile().unwrap().dedupe_key.as_deref(),
+        Some("session-9")
+    );
+    assert!(err.message().contains("session-9"), "{err}");
+    assert_eq!(slow.hits_async().await, 2, "retried with the same key only");
+}
+
+#[tokio::test]
+async fn deduped_submit_whose_retry_is_rejected_is_outcome_unknown() {
+    let server = MockServer::start_async().await;
+    let lost = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks").header("x-attempt", "1");
+            then.status(200)
+                .body(r#"{"task_id":"t1"}"#)
+                .delay(Duration::from_millis(1200));
+        })
+        .await;
+    let rejected = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks").header("x-attempt", "2");
+            then.status(400).body(r#"{"error":"bad request"}"#);
+        })
+        .await;
+    let (rt, _, _) = fake_runtime();
+    let cfg = HttpConfig::default()
+        .with_retry(fast_retry(3))
+        .with_request_timeout(Duration::from_millis(200));
+    let (t, _) = transport(&server.base_url(), cfg, rt);
+    let req = submit(&serde_json::json!({"a": 1})).with_dedupe_key("session-10");
+    let err = t.send(req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
+    assert_eq!(err.http_status(), Some(400), "the retry's answer is kept");
+    assert_eq!(
+        (lost.hits_async().await, rejected.hits_async().await),
+        (1, 1)
+    );
+}
+
+#[tokio::test]
 async fn connect_refused_submit_is_retried() {
     let base = format!("http://127.0.0.1:{}", closed_port());
     let (rt, _, sleeper) = fake_runtime();
