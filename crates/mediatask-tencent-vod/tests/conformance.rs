@@ -5,13 +5,15 @@ mod common;
 
 use common::*;
 use httpmock::prelude::*;
-use mediatask_core::{ErrorKind, TaskHandle};
+use mediatask_core::{ErrorKind, MediaTask};
 use mediatask_tencent_vod::{
     AudioClone, AudioGeneration, Client, Credentials, ImageGeneration, TencentVodConfig,
     VideoGeneration, provider_from_json,
 };
-use mediatask_testkit::conformance::{Suite, run};
+use mediatask_testkit::conformance::{Report, Suite, run};
+use serde::de::DeserializeOwned;
 use serde_json::json;
+use std::fmt::Debug;
 
 /// Mocks: submits return `conf-new`; polls of `conf-running`/`conf-new` are PROCESSING, polls of
 /// `conf-done` are FINISH (success) for the given detail field.
@@ -63,103 +65,78 @@ fn token_client(server: &MockServer) -> Client {
     .0
 }
 
-fn handles(kind: &str) -> (TaskHandle, TaskHandle) {
-    (
-        TaskHandle::new("tencent-vod", kind, "conf-running"),
-        TaskHandle::new("tencent-vod", kind, "conf-done"),
-    )
+/// Arrange the mocks on a fresh server and run the testkit suite on the task `new_task` builds,
+/// with handles of `kind` and `submit` as the accepted request.
+async fn conformance<T: MediaTask>(
+    new_task: impl FnOnce(Client) -> T,
+    kind: &str,
+    (task_type, field): (&str, &str),
+    output: serde_json::Value,
+    submit: serde_json::Value,
+) -> Report
+where
+    T::Request: DeserializeOwned,
+    T::Output: Debug,
+{
+    let server = MockServer::start_async().await;
+    arrange(&server, task_type, field, output).await;
+    let task = new_task(token_client(&server));
+    run(Suite {
+        task: &task,
+        submit: Some(serde_json::from_value(submit).unwrap()),
+        running: handle(kind, "conf-running"),
+        finished: handle(kind, "conf-done"),
+        secrets: secrets(),
+    })
+    .await
 }
 
 #[tokio::test]
 async fn conformance_audio_clone() {
-    let server = MockServer::start_async().await;
-    arrange(
-        &server,
-        "CreateAigcAudioClone",
-        "CreateAigcAudioCloneTask",
+    let report = conformance(
+        AudioClone::new,
+        "audio_clone",
+        ("CreateAigcAudioClone", "CreateAigcAudioCloneTask"),
         json!({"VoiceId": "maigua111", "DemoAudio": "https://cdn.example/d.mp3"}),
+        json!({"AudioFileInfo": {"Type": "Url", "Url": "https://e.x/a.mp3"}, "VoiceId": "maigua111", "Text": "hi"}),
     )
-    .await;
-    let task = AudioClone::new(token_client(&server));
-    let (running, finished) = handles("audio_clone");
-    let submit = serde_json::from_value(json!({"AudioFileInfo": {"Type": "Url", "Url": "https://e.x/a.mp3"}, "VoiceId": "maigua111", "Text": "hi"})).unwrap();
-    let report = run(Suite {
-        task: &task,
-        submit: Some(submit),
-        running,
-        finished,
-        secrets: secrets(),
-    })
     .await;
     assert!(report.submitted.is_some());
 }
 
 #[tokio::test]
 async fn conformance_video_generation() {
-    let server = MockServer::start_async().await;
-    arrange(
-        &server,
-        "AigcVideoTask",
-        "AigcVideoTask",
+    conformance(
+        VideoGeneration::new,
+        "video_generation",
+        ("AigcVideoTask", "AigcVideoTask"),
         json!({"FileInfos": [{"FileUrl": "https://cdn.example/v.mp4"}]}),
+        json!({"ModelName": "Kling", "Prompt": "p"}),
     )
-    .await;
-    let task = VideoGeneration::new(token_client(&server));
-    let (running, finished) = handles("video_generation");
-    let submit = serde_json::from_value(json!({"ModelName": "Kling", "Prompt": "p"})).unwrap();
-    run(Suite {
-        task: &task,
-        submit: Some(submit),
-        running,
-        finished,
-        secrets: secrets(),
-    })
     .await;
 }
 
 #[tokio::test]
 async fn conformance_image_generation() {
-    let server = MockServer::start_async().await;
-    arrange(
-        &server,
-        "AigcImageTask",
-        "AigcImageTask",
+    conformance(
+        ImageGeneration::new,
+        "image_generation",
+        ("AigcImageTask", "AigcImageTask"),
         json!({"FileInfos": [{"FileUrl": "https://cdn.example/i.png"}]}),
+        json!({"ModelName": "GG", "Prompt": "p"}),
     )
-    .await;
-    let task = ImageGeneration::new(token_client(&server));
-    let (running, finished) = handles("image_generation");
-    let submit = serde_json::from_value(json!({"ModelName": "GG", "Prompt": "p"})).unwrap();
-    run(Suite {
-        task: &task,
-        submit: Some(submit),
-        running,
-        finished,
-        secrets: secrets(),
-    })
     .await;
 }
 
 #[tokio::test]
 async fn conformance_audio_generation() {
-    let server = MockServer::start_async().await;
-    arrange(
-        &server,
-        "AigcAudioTask",
-        "AigcAudioTask",
+    conformance(
+        AudioGeneration::new,
+        "audio_generation",
+        ("AigcAudioTask", "AigcAudioTask"),
         json!({"AudioInfos": [{"FileUrl": "https://cdn.example/a.mp3"}]}),
+        json!({"ModelName": "m", "Prompt": "p"}),
     )
-    .await;
-    let task = AudioGeneration::new(token_client(&server));
-    let (running, finished) = handles("audio_generation");
-    let submit = serde_json::from_value(json!({"ModelName": "m", "Prompt": "p"})).unwrap();
-    run(Suite {
-        task: &task,
-        submit: Some(submit),
-        running,
-        finished,
-        secrets: secrets(),
-    })
     .await;
 }
 

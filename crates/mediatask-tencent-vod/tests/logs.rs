@@ -6,28 +6,24 @@ mod common;
 
 use common::*;
 use httpmock::prelude::*;
-use mediatask_core::{ErrorKind, MediaTask, TaskHandle};
+use mediatask_core::{ErrorKind, MediaTask};
 use mediatask_tencent_vod::{AudioClone, Credentials};
 
 #[tokio::test(flavor = "current_thread")]
 async fn logs_never_show_secrets_or_signatures() {
     let (logs, _guard) = mediatask_testkit::logs::capture();
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST);
-            then.status(200).json_body(vendor_error(
-                "AuthFailure.SignatureFailure",
-                "signature mismatch",
-            ));
-        })
-        .await;
+    answer_every_post(
+        &server,
+        vendor_error("AuthFailure.SignatureFailure", "signature mismatch"),
+    )
+    .await;
     let client = client_with(
         config(&server).with_credentials(Credentials::new(SECRET_ID, SECRET_KEY).with_token(TOKEN)),
     )
     .0;
     let e = AudioClone::new(client)
-        .poll(&TaskHandle::new("tencent-vod", "audio_clone", "t"))
+        .poll(&handle("audio_clone", "t"))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthenticated);

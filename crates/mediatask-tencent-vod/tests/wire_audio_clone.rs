@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use httpmock::prelude::*;
-use mediatask_core::{CancelOutcome, ErrorKind, HasArtifacts, MediaTask, TaskHandle, TaskStatus};
+use mediatask_core::{CancelOutcome, ErrorKind, HasArtifacts, MediaTask, TaskStatus};
 use mediatask_tencent_vod::{AudioClone, AudioCloneRequest, Credentials};
 use serde_json::json;
 use std::time::Duration;
@@ -56,19 +56,9 @@ fn clone_task(sub: serde_json::Value, status: &str) -> serde_json::Value {
 async fn submit_sends_exact_headers_and_body() {
     let server = MockServer::start_async().await;
     let b = body("sess-1");
-    let auth = expected_authorization(&server, "CreateAigcAudioClone", T0, &b);
     let m = server
         .mock_async(|when, then| {
-            when.method(POST)
-                .path("/tc/")
-                .header("Authorization", auth.as_str())
-                .header("Content-Type", "application/json")
-                .header("Host", host(&server).as_str())
-                .header("X-TC-Action", "CreateAigcAudioClone")
-                .header("X-TC-Version", "2018-07-17")
-                .header("X-TC-Timestamp", T0.to_string().as_str())
-                .matches(no_region_no_token)
-                .body(b.as_str());
+            signed_call(when, &server, "CreateAigcAudioClone", &b).matches(no_region_no_token);
             then.status(200).json_body(json!({"Response": {
                 "TaskId": "221073-CreateAigcAudioClone-4f736149667baa953315afe87daacad6t",
                 "RequestId": "dcde7626-cee7-4005-8974-3696244613bf"}}));
@@ -261,14 +251,11 @@ async fn full_flow_waiting_processing_finish_then_result() {
 #[tokio::test]
 async fn finish_with_err_code_ext_is_failed_with_code_kept() {
     let server = MockServer::start_async().await;
-    server.mock_async(|when, then| {
-        when.header("X-TC-Action", "DescribeTaskDetail");
-        then.status(200).json_body(clone_task(json!({"TaskId": "tc-2", "Status": "FINISH", "ErrCode": 0,
-            "ErrCodeExt": "InvalidParameter.VoilationContent", "Message": "prompt violates policy", "Progress": 100}), "FINISH"));
-    }).await;
+    answer_action(&server, "DescribeTaskDetail", clone_task(json!({"TaskId": "tc-2", "Status": "FINISH", "ErrCode": 0,
+            "ErrCodeExt": "InvalidParameter.VoilationContent", "Message": "prompt violates policy", "Progress": 100}), "FINISH")).await;
     let (client, _) = client(&server);
     let task = AudioClone::new(client);
-    let h = TaskHandle::new("tencent-vod", "audio_clone", "tc-2")
+    let h = handle("audio_clone", "tc-2")
         .with_submitted_at(chrono::DateTime::from_timestamp(T0, 0).unwrap());
     let snap = task.poll(&h).await.unwrap();
     assert_eq!(snap.status, TaskStatus::Failed);
@@ -285,12 +272,9 @@ async fn finish_with_err_code_ext_is_failed_with_code_kept() {
 #[tokio::test]
 async fn finish_with_nonzero_err_code_is_failed() {
     let server = MockServer::start_async().await;
-    server.mock_async(|when, then| {
-        when.header("X-TC-Action", "DescribeTaskDetail");
-        then.status(200).json_body(clone_task(json!({"Status": "FINISH", "ErrCode": 70000, "ErrCodeExt": "", "Message": "source error"}), "FINISH"));
-    }).await;
+    answer_action(&server, "DescribeTaskDetail", clone_task(json!({"Status": "FINISH", "ErrCode": 70000, "ErrCodeExt": "", "Message": "source error"}), "FINISH")).await;
     let (client, _) = client(&server);
-    let h = TaskHandle::new("tencent-vod", "audio_clone", "tc-3");
+    let h = handle("audio_clone", "tc-3");
     let snap = AudioClone::new(client).poll(&h).await.unwrap();
     assert_eq!(snap.status, TaskStatus::Failed);
     assert_eq!(snap.failure.unwrap().code.as_deref(), Some("70000"));
@@ -400,13 +384,11 @@ async fn every_answer_lost_is_outcome_unknown_not_a_timeout() {
 #[tokio::test]
 async fn duplicate_on_first_attempt_is_invalid_request() {
     let server = MockServer::start_async().await;
-    let m = server
-        .mock_async(|when, then| {
-            when.method(POST);
-            then.status(200)
-                .json_body(vendor_error("FailedOperation.TaskDuplicate", "dup"));
-        })
-        .await;
+    let m = answer_every_post(
+        &server,
+        vendor_error("FailedOperation.TaskDuplicate", "dup"),
+    )
+    .await;
     let (client, _) = client(&server);
     let e = AudioClone::new(client)
         .submit(request(Some("used")))
@@ -420,13 +402,11 @@ async fn duplicate_on_first_attempt_is_invalid_request() {
 #[tokio::test]
 async fn duplicate_code_set_is_configurable() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST);
-            then.status(200)
-                .json_body(vendor_error("FailedOperation.SomethingNew", "dup?"));
-        })
-        .await;
+    answer_every_post(
+        &server,
+        vendor_error("FailedOperation.SomethingNew", "dup?"),
+    )
+    .await;
     let cfg =
         config(&server).with_duplicate_session_codes(vec!["FailedOperation.SomethingNew".into()]);
     let (client, _) = client_with(cfg);
@@ -461,7 +441,7 @@ async fn rate_limited_poll_is_retried_and_request_id_kept() {
         .await;
     let (client, _) = client(&server);
     let snap = AudioClone::new(client)
-        .poll(&TaskHandle::new("tencent-vod", "audio_clone", "t"))
+        .poll(&handle("audio_clone", "t"))
         .await
         .unwrap();
     assert_eq!(snap.status, TaskStatus::Running);
@@ -472,18 +452,14 @@ async fn rate_limited_poll_is_retried_and_request_id_kept() {
 #[tokio::test]
 async fn signature_expire_is_explained_and_not_retried() {
     let server = MockServer::start_async().await;
-    let m = server
-        .mock_async(|when, then| {
-            when.method(POST);
-            then.status(200).json_body(vendor_error(
-                "AuthFailure.SignatureExpire",
-                "Signature expire.",
-            ));
-        })
-        .await;
+    let m = answer_every_post(
+        &server,
+        vendor_error("AuthFailure.SignatureExpire", "Signature expire."),
+    )
+    .await;
     let (client, _) = client(&server);
     let e = AudioClone::new(client)
-        .poll(&TaskHandle::new("tencent-vod", "audio_clone", "t"))
+        .poll(&handle("audio_clone", "t"))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthenticated);
@@ -507,7 +483,7 @@ async fn malformed_answers_are_decode_errors() {
         .await;
     let (client, _) = client(&server);
     let e = AudioClone::new(client)
-        .poll(&TaskHandle::new("tencent-vod", "audio_clone", "t"))
+        .poll(&handle("audio_clone", "t"))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
@@ -516,16 +492,10 @@ async fn malformed_answers_are_decode_errors() {
 #[tokio::test]
 async fn unknown_status_is_unknown_with_raw_code() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST);
-            then.status(200)
-                .json_body(clone_task(json!(null), "PAUSED"));
-        })
-        .await;
+    answer_every_post(&server, clone_task(json!(null), "PAUSED")).await;
     let (client, _) = client(&server);
     let snap = AudioClone::new(client)
-        .poll(&TaskHandle::new("tencent-vod", "audio_clone", "t"))
+        .poll(&handle("audio_clone", "t"))
         .await
         .unwrap();
     assert_eq!(snap.status, TaskStatus::Unknown);
@@ -535,22 +505,16 @@ async fn unknown_status_is_unknown_with_raw_code() {
 #[tokio::test]
 async fn not_found_after_three_days_says_the_window_passed() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST);
-            then.status(200)
-                .json_body(vendor_error("ResourceNotFound", "task not exist"));
-        })
-        .await;
+    answer_every_post(&server, vendor_error("ResourceNotFound", "task not exist")).await;
     let (client, _) = client(&server);
     let task = AudioClone::new(client);
-    let old = TaskHandle::new("tencent-vod", "audio_clone", "old")
+    let old = handle("audio_clone", "old")
         .with_submitted_at(chrono::DateTime::from_timestamp(T0 - 4 * 86_400, 0).unwrap());
     let e = task.poll(&old).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert!(e.message().contains("3-day query window"), "{e}");
     assert_eq!(e.task_id(), Some("old"));
-    let fresh = TaskHandle::new("tencent-vod", "audio_clone", "new")
+    let fresh = handle("audio_clone", "new")
         .with_submitted_at(chrono::DateTime::from_timestamp(T0 - 3600, 0).unwrap());
     let e = task.poll(&fresh).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
@@ -560,13 +524,12 @@ async fn not_found_after_three_days_says_the_window_passed() {
 #[tokio::test]
 async fn cancel_waiting_task_sends_abort() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.header("X-TC-Action", "DescribeTaskDetail");
-            then.status(200)
-                .json_body(clone_task(json!(null), "WAITING"));
-        })
-        .await;
+    answer_action(
+        &server,
+        "DescribeTaskDetail",
+        clone_task(json!(null), "WAITING"),
+    )
+    .await;
     let abort_body = r#"{"TaskId":"tc-w","OperationType":"Abort","SubAppId":221073}"#;
     let auth = expected_authorization(&server, "ManageTask", T0, abort_body);
     let abort = server
@@ -578,8 +541,7 @@ async fn cancel_waiting_task_sends_abort() {
         })
         .await;
     let (client, _) = client(&server);
-    let h = TaskHandle::new("tencent-vod", "audio_clone", "tc-w")
-        .with_vendor_state(json!({"SubAppId": SUB_APP_ID}));
+    let h = handle("audio_clone", "tc-w").with_vendor_state(json!({"SubAppId": SUB_APP_ID}));
     assert_eq!(
         AudioClone::new(client).cancel(&h).await.unwrap(),
         CancelOutcome::Requested
@@ -590,25 +552,24 @@ async fn cancel_waiting_task_sends_abort() {
 #[tokio::test]
 async fn cancel_refusal_is_refused_with_vendor_code() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.header("X-TC-Action", "DescribeTaskDetail");
-            then.status(200)
-                .json_body(clone_task(json!({"Status": "PROCESSING"}), "PROCESSING"));
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.header("X-TC-Action", "ManageTask");
-            then.status(200).json_body(vendor_error(
-                "InvalidParameterValue.InvalidOperationType",
-                "only WAITING tasks",
-            ));
-        })
-        .await;
+    answer_action(
+        &server,
+        "DescribeTaskDetail",
+        clone_task(json!({"Status": "PROCESSING"}), "PROCESSING"),
+    )
+    .await;
+    answer_action(
+        &server,
+        "ManageTask",
+        vendor_error(
+            "InvalidParameterValue.InvalidOperationType",
+            "only WAITING tasks",
+        ),
+    )
+    .await;
     let (client, _) = client(&server);
     let out = AudioClone::new(client)
-        .cancel(&TaskHandle::new("tencent-vod", "audio_clone", "tc-p"))
+        .cancel(&handle("audio_clone", "tc-p"))
         .await
         .unwrap();
     match out {
@@ -629,12 +590,7 @@ async fn cancel_refusal_is_refused_with_vendor_code() {
 #[tokio::test]
 async fn audio_clone_is_limited_to_twenty_requests_per_second() {
     let server = MockServer::start_async().await;
-    let m = server
-        .mock_async(|when, then| {
-            when.header("X-TC-Action", "CreateAigcAudioClone");
-            then.status(200).json_body(ok(json!({"TaskId": "t"})));
-        })
-        .await;
+    let m = answer_action(&server, "CreateAigcAudioClone", ok(json!({"TaskId": "t"}))).await;
     let (client, clock) = client(&server);
     let task = AudioClone::new(client);
     for _ in 0..20 {
@@ -657,12 +613,12 @@ async fn audio_clone_is_limited_to_twenty_requests_per_second() {
 async fn run_submits_waits_and_fetches_the_result() {
     use mediatask_core::{MediaTaskExt, Runtime, WaitPolicy};
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.header("X-TC-Action", "CreateAigcAudioClone");
-            then.status(200).json_body(ok(json!({"TaskId": "tc-run"})));
-        })
-        .await;
+    answer_action(
+        &server,
+        "CreateAigcAudioClone",
+        ok(json!({"TaskId": "tc-run"})),
+    )
+    .await;
     // the waiter sleeps on the same fake clock, so each poll carries a later X-TC-Timestamp
     let script = [
         (T0, "WAITING", json!(null)),

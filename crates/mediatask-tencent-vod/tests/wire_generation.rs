@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use httpmock::prelude::*;
-use mediatask_core::{ArtifactKind, ErrorKind, HasArtifacts, MediaTask, TaskHandle, TaskStatus};
+use mediatask_core::{ArtifactKind, ErrorKind, HasArtifacts, MediaTask, TaskStatus};
 use mediatask_tencent_vod::{AudioGeneration, ImageGeneration, VideoGeneration};
 use serde_json::json;
 use std::time::Duration;
@@ -15,18 +15,9 @@ use std::time::Duration;
 async fn video_submit_exact_body_and_headers() {
     let server = MockServer::start_async().await;
     let body = r#"{"SubAppId":42,"ModelName":"Kling","ModelVersion":"2.1","FileInfos":[{"Type":"Url","Category":"Image","Url":"https://example.com/first.png","Usage":"FirstFrame"}],"Prompt":"a cat surfing","OutputConfig":{"StorageMode":"Temporary","Duration":5.0,"Resolution":"1080P","AspectRatio":"16:9","EnableBGM":"Enabled"},"SessionId":"v-1","TasksPriority":1}"#;
-    let auth = expected_authorization(&server, "CreateAigcVideoTask", T0, body);
     let m = server
         .mock_async(|when, then| {
-            when.method(POST)
-                .path("/tc/")
-                .header("Authorization", auth.as_str())
-                .header("Content-Type", "application/json")
-                .header("Host", host(&server).as_str())
-                .header("X-TC-Action", "CreateAigcVideoTask")
-                .header("X-TC-Version", "2018-07-17")
-                .header("X-TC-Timestamp", T0.to_string().as_str())
-                .body(body);
+            signed_call(when, &server, "CreateAigcVideoTask", body);
             then.status(200)
                 .json_body(ok(json!({"TaskId": "1500-AigcVideo-abc"})));
         })
@@ -108,7 +99,7 @@ async fn video_result_has_artifacts_with_expiry() {
         .await;
     let (client, _) = client(&server);
     let task = VideoGeneration::new(client);
-    let h = TaskHandle::new("tencent-vod", "video_generation", "1500-AigcVideo-abc")
+    let h = handle("video_generation", "1500-AigcVideo-abc")
         .with_vendor_state(json!({"SubAppId": SUB_APP_ID}));
     assert_eq!(task.poll(&h).await.unwrap().status, TaskStatus::Succeeded);
     let out = task.result(&h).await.unwrap();
@@ -137,19 +128,13 @@ async fn video_result_has_artifacts_with_expiry() {
 #[tokio::test]
 async fn video_pool_caps_tasks_in_flight_until_a_poll_sees_terminal() {
     let server = MockServer::start_async().await;
-    let submits = server
-        .mock_async(|when, then| {
-            when.header("X-TC-Action", "CreateAigcVideoTask");
-            then.status(200)
-                .json_body(ok(json!({"TaskId": "1500-AigcVideo-abc"})));
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.header("X-TC-Action", "DescribeTaskDetail");
-            then.status(200).json_body(video_finish());
-        })
-        .await;
+    let submits = answer_action(
+        &server,
+        "CreateAigcVideoTask",
+        ok(json!({"TaskId": "1500-AigcVideo-abc"})),
+    )
+    .await;
+    answer_action(&server, "DescribeTaskDetail", video_finish()).await;
     let mut cfg = config(&server);
     cfg.http.limits = cfg
         .http
@@ -176,12 +161,7 @@ async fn video_pool_caps_tasks_in_flight_until_a_poll_sees_terminal() {
 #[tokio::test]
 async fn video_pool_is_configurable() {
     let server = MockServer::start_async().await;
-    let submits = server
-        .mock_async(|when, then| {
-            when.header("X-TC-Action", "CreateAigcVideoTask");
-            then.status(200).json_body(ok(json!({"TaskId": "v"})));
-        })
-        .await;
+    let submits = answer_action(&server, "CreateAigcVideoTask", ok(json!({"TaskId": "v"}))).await;
     let (client, _) = client_with(config(&server).with_video_max_concurrent_tasks(0));
     let task = VideoGeneration::new(client);
     for _ in 0..3 {
@@ -206,13 +186,10 @@ async fn image_submit_and_result() {
                 .json_body(ok(json!({"TaskId": "1500-AigcImage-1"})));
         })
         .await;
-    server.mock_async(|when, then| {
-        when.header("X-TC-Action", "DescribeTaskDetail");
-        then.status(200).json_body(detail("AigcImageTask", "AigcImageTask", "FINISH", json!({
+    answer_action(&server, "DescribeTaskDetail", detail("AigcImageTask", "AigcImageTask", "FINISH", json!({
             "TaskId": "1500-AigcImage-1", "Status": "FINISH", "ErrCode": 0, "ErrCodeExt": "", "Progress": 100,
             "Output": {"FileInfos": [{"StorageMode": "Temporary", "FileType": "png", "FileUrl": "https://cdn.example/i.png", "ExpireTime": "2026-01-08T00:05:00Z"}]}
-        })));
-    }).await;
+        }))).await;
     let (client, _) = client(&server);
     let task = ImageGeneration::new(client);
     let req = serde_json::from_value(json!({
@@ -258,13 +235,10 @@ async fn audio_submit_has_no_session_id_and_result_lists_files() {
                 .json_body(ok(json!({"TaskId": "1500-AigcAudio-1"})));
         })
         .await;
-    server.mock_async(|when, then| {
-        when.header("X-TC-Action", "DescribeTaskDetail");
-        then.status(200).json_body(detail("AigcAudioTask", "AigcAudioTask", "FINISH", json!({
+    answer_action(&server, "DescribeTaskDetail", detail("AigcAudioTask", "AigcAudioTask", "FINISH", json!({
             "TaskId": "1500-AigcAudio-1", "Status": "FINISH", "ErrCode": 0, "ErrCodeExt": "", "Progress": 100,
             "Output": {"AudioInfos": [{"StorageMode": "Temporary", "FileType": "mp3", "FileUrl": "https://cdn.example/a.mp3", "Duration": 10.0}], "VideoInfos": null}
-        })));
-    }).await;
+        }))).await;
     let (client, _) = client(&server);
     let task = AudioGeneration::new(client);
     let req = serde_json::from_value(json!({"ModelName": "sfx-model", "SceneType": "sfx", "Prompt": "rain on a tin roof", "OutputConfig": {"Duration": 10}})).unwrap();
@@ -312,16 +286,14 @@ async fn audio_duration_limit_is_validated() {
 #[tokio::test]
 async fn finish_without_detail_is_unknown_not_success() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST);
-            then.status(200)
-                .json_body(detail("AigcImageTask", "Other", "FINISH", json!(null)));
-        })
-        .await;
+    answer_every_post(
+        &server,
+        detail("AigcImageTask", "Other", "FINISH", json!(null)),
+    )
+    .await;
     let (client, _) = client(&server);
     let snap = ImageGeneration::new(client)
-        .poll(&TaskHandle::new("tencent-vod", "image_generation", "t"))
+        .poll(&handle("image_generation", "t"))
         .await
         .unwrap();
     assert_eq!(snap.status, TaskStatus::Unknown);
@@ -339,7 +311,7 @@ async fn handle_of_another_kind_is_rejected_without_a_call() {
         .await;
     let (client, _) = client(&server);
     let e = ImageGeneration::new(client)
-        .poll(&TaskHandle::new("tencent-vod", "audio_clone", "t"))
+        .poll(&handle("audio_clone", "t"))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
@@ -368,13 +340,12 @@ async fn garbled_submit_answer_is_outcome_unknown_even_without_session_id() {
 #[tokio::test]
 async fn garbled_submit_answer_with_session_id_is_outcome_unknown_with_the_key() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.header("X-TC-Action", "CreateAigcImageTask");
-            then.status(200)
-                .json_body(json!({"Response": {"TaskId": 42, "RequestId": "r-garbled"}}));
-        })
-        .await;
+    answer_action(
+        &server,
+        "CreateAigcImageTask",
+        json!({"Response": {"TaskId": 42, "RequestId": "r-garbled"}}),
+    )
+    .await;
     let (client, _) = client(&server);
     let req = serde_json::from_value(
         json!({"ModelName": "GG", "Prompt": "p", "SessionId": "img-garbled"}),

@@ -1,8 +1,10 @@
 //! Shared helpers of the wire tests: a client on an httpmock server (with a path prefix), a
-//! fake clock and instant sleeper, and the expected signed headers of a body.
+//! fake clock and instant sleeper, the expected signed headers of a body, canned mocks and
+//! vendor answers.
 #![allow(dead_code, unreachable_pub)]
 
-use httpmock::MockServer;
+use httpmock::{Method, Mock, MockServer, When};
+use mediatask_core::TaskHandle;
 use mediatask_http::{HttpConfig, RetryPolicy};
 use mediatask_tencent_vod::auth::{SignInput, sign};
 use mediatask_tencent_vod::{Client, Credentials, TencentVodConfig};
@@ -60,6 +62,52 @@ pub fn expected_authorization(
     let input =
         SignInput::new(SECRET_ID, SECRET_KEY, &host, action, timestamp).with_body(body.as_bytes());
     sign(&input).authorization
+}
+
+/// Match one fully signed call of `action` at [`T0`] carrying exactly `body`: method, path and
+/// every TC3 header (Authorization, Content-Type, Host, X-TC-Action/Version/Timestamp).
+pub fn signed_call(when: When, server: &MockServer, action: &str, body: &str) -> When {
+    when.method(Method::POST)
+        .path("/tc/")
+        .header(
+            "Authorization",
+            expected_authorization(server, action, T0, body),
+        )
+        .header("Content-Type", "application/json")
+        .header("Host", host(server))
+        .header("X-TC-Action", action)
+        .header("X-TC-Version", "2018-07-17")
+        .header("X-TC-Timestamp", T0.to_string())
+        .body(body)
+}
+
+/// Every POST is answered with `answer` (HTTP 200).
+pub async fn answer_every_post(server: &MockServer, answer: serde_json::Value) -> Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(Method::POST);
+            then.status(200).json_body(answer);
+        })
+        .await
+}
+
+/// Every call of `action` is answered with `answer` (HTTP 200).
+pub async fn answer_action<'a>(
+    server: &'a MockServer,
+    action: &str,
+    answer: serde_json::Value,
+) -> Mock<'a> {
+    server
+        .mock_async(|when, then| {
+            when.header("X-TC-Action", action);
+            then.status(200).json_body(answer);
+        })
+        .await
+}
+
+/// A handle of this provider's `kind` for vendor task `id`.
+pub fn handle(kind: &str, id: &str) -> TaskHandle {
+    TaskHandle::new("tencent-vod", kind, id)
 }
 
 pub fn ok(fields: serde_json::Value) -> serde_json::Value {
