@@ -6,6 +6,7 @@ use crate::api::Envelope;
 use crate::protocol::XjcProtocol;
 use mediatask_core::{Error, ErrorKind, Operation, Reconcile, Result, Runtime, Secret};
 use mediatask_http::{HttpResponse, LimitConfig, OutgoingRequest, Transport};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -129,6 +130,32 @@ impl XjcClient {
             data: envelope.data,
             request_id: response.request_id,
         })
+    }
+
+    /// `POST path` with the JSON `body` as an idempotent poll; the answer must carry `data`.
+    pub(crate) async fn poll_json<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        action: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<(T, Option<String>)> {
+        let request =
+            OutgoingRequest::post_json(action, path, body)?.with_operation(Operation::Poll);
+        self.call::<T>(request).await?.require(action)
+    }
+
+    /// `POST path` with the JSON `body` as a submit (see [`Self::submit_call`]); `id_of`
+    /// picks the new id out of `data`.
+    pub(crate) async fn submit_json<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        action: &str,
+        path: &str,
+        body: &B,
+        id_of: impl FnOnce(&T) -> Option<String>,
+    ) -> Result<(String, Option<String>)> {
+        let request =
+            OutgoingRequest::post_json(action, path, body)?.with_operation(Operation::Submit);
+        self.submit_call(request, id_of).await
     }
 
     /// Send a submit. Once the vendor has answered 2xx with `code == 0`, any problem reading the

@@ -1,15 +1,14 @@
 //! Voice endpoints, LITE and PRO editions: training (`…/train`, `…/train/detail`) and
 //! synthesis (`…/create`, `…/create/detail`) under `/api/model/v5/voice/{lite,pro}`.
 
-use super::works::{JobIdData, check_url, invalid};
+use super::works::{JobIdBody, JobIdData, check_url, invalid};
 use super::{lenient_f64, lenient_i64, ratio_string};
 use crate::XjcClient;
 use crate::generated::tables::{
     LITE_PITCH_RATIO_MAX, LITE_PITCH_RATIO_MIN, LITE_SPEED_RATIO_MAX, LITE_SPEED_RATIO_MIN,
     LITE_VOLUME_RATIO_MAX, LITE_VOLUME_RATIO_MIN,
 };
-use mediatask_core::{Operation, Result, Secret};
-use mediatask_http::OutgoingRequest;
+use mediatask_core::{Result, Secret};
 use serde::{Deserialize, Serialize};
 
 /// The voice product line.
@@ -48,19 +47,29 @@ impl VoiceEdition {
 
     /// `/api/model/v5/voice/<edition>/train`.
     pub fn train_path(self) -> String {
-        format!("/api/model/v5/voice/{}/train", self.segment())
+        self.path("train")
     }
     /// `/api/model/v5/voice/<edition>/train/detail`.
     pub fn train_detail_path(self) -> String {
-        format!("/api/model/v5/voice/{}/train/detail", self.segment())
+        self.path("train/detail")
     }
     /// `/api/model/v5/voice/<edition>/create`.
     pub fn create_path(self) -> String {
-        format!("/api/model/v5/voice/{}/create", self.segment())
+        self.path("create")
     }
     /// `/api/model/v5/voice/<edition>/create/detail`.
     pub fn create_detail_path(self) -> String {
-        format!("/api/model/v5/voice/{}/create/detail", self.segment())
+        self.path("create/detail")
+    }
+
+    /// `/api/model/v5/voice/<edition>/<endpoint>`.
+    fn path(self, endpoint: &str) -> String {
+        format!("/api/model/v5/voice/{}/{endpoint}", self.segment())
+    }
+
+    /// The action name (rate limits, logs): `voice_<edition>_<step>`.
+    fn action(self, step: &str) -> String {
+        format!("voice_{}_{step}", self.segment())
     }
 }
 
@@ -334,12 +343,6 @@ struct SpeakerBody<'a> {
     speaker_id: &'a str,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JobBody<'a> {
-    job_id: &'a str,
-}
-
 impl XjcClient {
     /// `POST …/voice/<edition>/train`: validate, send, return `(speakerId, request id)`.
     pub async fn voice_train(
@@ -353,11 +356,13 @@ impl XjcClient {
             audio_url: &request.audio_url,
             callback_url: request.callback_url.as_deref(),
         };
-        let action = format!("voice_{}_train", edition.segment());
-        let req = OutgoingRequest::post_json(action, edition.train_path(), &body)?
-            .with_operation(Operation::Submit);
-        self.submit_call::<SpeakerIdData>(req, |d| d.speaker_id.clone())
-            .await
+        self.submit_json(
+            &edition.action("train"),
+            &edition.train_path(),
+            &body,
+            |d: &SpeakerIdData| d.speaker_id.clone(),
+        )
+        .await
     }
 
     /// `POST …/voice/<edition>/train/detail {"speakerId"}`.
@@ -366,14 +371,12 @@ impl XjcClient {
         edition: VoiceEdition,
         speaker_id: &str,
     ) -> Result<(VoiceTrainDetail, Option<String>)> {
-        let action = format!("voice_{}_train_detail", edition.segment());
-        let req = OutgoingRequest::post_json(
-            action.as_str(),
-            edition.train_detail_path(),
+        self.poll_json(
+            &edition.action("train_detail"),
+            &edition.train_detail_path(),
             &SpeakerBody { speaker_id },
-        )?
-        .with_operation(Operation::Poll);
-        self.call::<VoiceTrainDetail>(req).await?.require(&action)
+        )
+        .await
     }
 
     /// `POST …/voice/<edition>/create`: validate, send, return `(jobId, request id)`.
@@ -394,11 +397,13 @@ impl XjcClient {
             volume_ratio: request.volume_ratio.map(ratio_string),
             callback_url: request.callback_url.as_deref(),
         };
-        let action = format!("voice_{}_create", edition.segment());
-        let req = OutgoingRequest::post_json(action, edition.create_path(), &body)?
-            .with_operation(Operation::Submit);
-        self.submit_call::<JobIdData>(req, |d| d.job_id.clone())
-            .await
+        self.submit_json(
+            &edition.action("create"),
+            &edition.create_path(),
+            &body,
+            |d: &JobIdData| d.job_id.clone(),
+        )
+        .await
     }
 
     /// `POST …/voice/<edition>/create/detail {"jobId"}`.
@@ -407,16 +412,12 @@ impl XjcClient {
         edition: VoiceEdition,
         job_id: &str,
     ) -> Result<(VoiceSynthesisDetail, Option<String>)> {
-        let action = format!("voice_{}_create_detail", edition.segment());
-        let req = OutgoingRequest::post_json(
-            action.as_str(),
-            edition.create_detail_path(),
-            &JobBody { job_id },
-        )?
-        .with_operation(Operation::Poll);
-        self.call::<VoiceSynthesisDetail>(req)
-            .await?
-            .require(&action)
+        self.poll_json(
+            &edition.action("create_detail"),
+            &edition.create_detail_path(),
+            &JobIdBody { job_id },
+        )
+        .await
     }
 }
 

@@ -6,8 +6,7 @@ use crate::XjcClient;
 use crate::generated::tables::{
     AUDIO_FORMATS, VIDEO_FORMATS, WORKS_TEXT_MAX_CHARS, WORKS_TITLE_MAX_CHARS,
 };
-use mediatask_core::{Error, Operation, Result};
-use mediatask_http::OutgoingRequest;
+use mediatask_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// Path of works create.
@@ -220,10 +219,11 @@ pub struct WorksDetail {
     pub duration: Option<f64>,
 }
 
+/// The `{"jobId"}` body of the detail/inspect calls.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct JobIdBody<'a> {
-    job_id: &'a str,
+pub(crate) struct JobIdBody<'a> {
+    pub(crate) job_id: &'a str,
 }
 
 impl XjcClient {
@@ -231,20 +231,19 @@ impl XjcClient {
     /// Never retried once it may have reached the vendor (a lost answer is `OutcomeUnknown`).
     pub async fn works_create(&self, request: &WorksRequest) -> Result<(String, Option<String>)> {
         request.validate(self.config().strict_audio_formats)?;
-        let req = OutgoingRequest::post_json("works_create", WORKS_CREATE_PATH, request)?
-            .with_operation(Operation::Submit);
-        self.submit_call::<JobIdData>(req, |d| d.job_id.clone())
-            .await
+        self.submit_json(
+            "works_create",
+            WORKS_CREATE_PATH,
+            request,
+            |d: &JobIdData| d.job_id.clone(),
+        )
+        .await
     }
 
     /// `POST /api/model/v5/works/inspect {"jobId"}`.
     pub async fn works_inspect(&self, job_id: &str) -> Result<(WorksDetail, Option<String>)> {
-        let req =
-            OutgoingRequest::post_json("works_inspect", WORKS_INSPECT_PATH, &JobIdBody { job_id })?
-                .with_operation(Operation::Poll);
-        self.call::<WorksDetail>(req)
-            .await?
-            .require("works_inspect")
+        self.poll_json("works_inspect", WORKS_INSPECT_PATH, &JobIdBody { job_id })
+            .await
     }
 }
 
