@@ -119,40 +119,49 @@ fn parse<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
     })
 }
 
-/// Parse a works callback body. It must name a `jobId`.
-pub fn parse_works_callback(body: &[u8]) -> Result<WorksCallback> {
-    let cb: WorksCallback = parse(body, "works")?;
-    if cb.job_id.as_deref().is_none_or(str::is_empty) {
+/// [`parse`], then require the id field `id_field` (read by `id_of`) to be present and
+/// non-empty.
+fn parse_naming<T: DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+    id_field: &str,
+    id_of: impl FnOnce(&T) -> Option<&str>,
+) -> Result<T> {
+    let cb: T = parse(body, what)?;
+    if id_of(&cb).is_none_or(str::is_empty) {
         return Err(callback_error(
             ErrorKind::Decode,
-            "works callback has no `jobId`",
+            format!("{what} callback has no `{id_field}`"),
         ));
     }
     Ok(cb)
+}
+
+/// Parse a works callback body. It must name a `jobId`.
+pub fn parse_works_callback(body: &[u8]) -> Result<WorksCallback> {
+    parse_naming(body, "works", "jobId", |cb: &WorksCallback| {
+        cb.job_id.as_deref()
+    })
 }
 
 /// Parse a voice-train callback body (LITE or PRO). It must name a `speakerId`.
 pub fn parse_voice_train_callback(body: &[u8]) -> Result<VoiceTrainCallback> {
-    let cb: VoiceTrainCallback = parse(body, "voice-train")?;
-    if cb.speaker_id.as_deref().is_none_or(str::is_empty) {
-        return Err(callback_error(
-            ErrorKind::Decode,
-            "voice-train callback has no `speakerId`",
-        ));
-    }
-    Ok(cb)
+    parse_naming(
+        body,
+        "voice-train",
+        "speakerId",
+        |cb: &VoiceTrainCallback| cb.speaker_id.as_deref(),
+    )
 }
 
 /// Parse a voice-synthesis callback body (LITE or PRO). It must name a `jobId`.
 pub fn parse_voice_synthesis_callback(body: &[u8]) -> Result<VoiceSynthesisCallback> {
-    let cb: VoiceSynthesisCallback = parse(body, "voice-synthesis")?;
-    if cb.job_id.as_deref().is_none_or(str::is_empty) {
-        return Err(callback_error(
-            ErrorKind::Decode,
-            "voice-synthesis callback has no `jobId`",
-        ));
-    }
-    Ok(cb)
+    parse_naming(
+        body,
+        "voice-synthesis",
+        "jobId",
+        |cb: &VoiceSynthesisCallback| cb.job_id.as_deref(),
+    )
 }
 
 /// Check the callback's echoed `accessKey` against the account's, in constant time. A missing
@@ -174,6 +183,19 @@ pub fn verify_access_key(echoed: Option<&Secret>, expected: &Secret) -> Result<(
             "callback carries no accessKey; ignore it (or poll the job yourself)",
         )),
     }
+}
+
+/// The edition to poll: the caller's, else the one the callback's `type` names.
+fn resolve_edition(
+    given: Option<VoiceEdition>,
+    claimed: Option<VoiceEdition>,
+) -> Result<VoiceEdition> {
+    given.or(claimed).ok_or_else(|| {
+        callback_error(
+            ErrorKind::InvalidRequest,
+            "callback `type` is not LITE/PRO; pass the edition",
+        )
+    })
 }
 
 impl XjcClient {
@@ -208,12 +230,7 @@ impl XjcClient {
         edition: Option<VoiceEdition>,
     ) -> Result<TaskSnapshot> {
         self.verify_callback_key(callback.access_key.as_ref())?;
-        let edition = edition.or_else(|| callback.edition()).ok_or_else(|| {
-            callback_error(
-                ErrorKind::InvalidRequest,
-                "callback `type` is not LITE/PRO; pass the edition",
-            )
-        })?;
+        let edition = resolve_edition(edition, callback.edition())?;
         let speaker_id = callback.speaker_id.as_deref().unwrap_or_default();
         let (detail, rid) = self.voice_train_detail(edition, speaker_id).await?;
         Ok(snapshot(
@@ -231,12 +248,7 @@ impl XjcClient {
         edition: Option<VoiceEdition>,
     ) -> Result<TaskSnapshot> {
         self.verify_callback_key(callback.access_key.as_ref())?;
-        let edition = edition.or_else(|| callback.edition()).ok_or_else(|| {
-            callback_error(
-                ErrorKind::InvalidRequest,
-                "callback `type` is not LITE/PRO; pass the edition",
-            )
-        })?;
+        let edition = resolve_edition(edition, callback.edition())?;
         let job_id = callback.job_id.as_deref().unwrap_or_default();
         let (detail, rid) = self.voice_create_detail(edition, job_id).await?;
         Ok(snapshot(
