@@ -4,7 +4,9 @@
 
 use super::KindSpec;
 use super::kind::{AigcKind, ResultParts, aigc_task};
-use crate::api::{AudioGenerationRequest, AudioTaskOutput, OutputFile};
+use crate::api::{
+    AudioGenerationRequest, AudioTaskOutput, DescribeTaskDetailResponse, OutputFile, SubTask,
+};
 use crate::validate;
 use mediatask_core::{Artifact, ArtifactKind, HasArtifacts, Result, TaskInfo};
 use serde::Serialize;
@@ -126,6 +128,10 @@ impl HasArtifacts for AudioGenerationOutput {
 impl AigcKind for AudioGeneration {
     const SPEC: KindSpec = SPEC;
     type Detail = AudioTaskOutput;
+
+    fn take_detail(response: &mut DescribeTaskDetailResponse) -> Option<SubTask<Self::Detail>> {
+        response.aigc_audio_task.take()
+    }
 
     /// CreateAigcAudioTask has no SessionId.
     fn id_fields(

@@ -3,7 +3,7 @@
 
 use super::KindSpec;
 use super::kind::{AigcKind, ResultParts, aigc_task};
-use crate::api::{AudioCloneRequest, AudioCloneTaskOutput};
+use crate::api::{AudioCloneRequest, AudioCloneTaskOutput, DescribeTaskDetailResponse, SubTask};
 use crate::generated::tables;
 use crate::validate;
 use mediatask_core::{Artifact, ArtifactKind, HasArtifacts, Result, TaskInfo};
@@ -139,6 +139,10 @@ impl HasArtifacts for AudioCloneOutput {
 impl AigcKind for AudioClone {
     const SPEC: KindSpec = SPEC;
     type Detail = AudioCloneTaskOutput;
+
+    fn take_detail(response: &mut DescribeTaskDetailResponse) -> Option<SubTask<Self::Detail>> {
+        response.create_aigc_audio_clone_task.take()
+    }
 
     fn id_fields(
         request: &mut AudioCloneRequest,

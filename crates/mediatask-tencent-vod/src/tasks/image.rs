@@ -3,7 +3,9 @@
 
 use super::KindSpec;
 use super::kind::{AigcKind, ResultParts, aigc_task};
-use crate::api::{ImageGenerationRequest, ImageTaskOutput, OutputFile};
+use crate::api::{
+    DescribeTaskDetailResponse, ImageGenerationRequest, ImageTaskOutput, OutputFile, SubTask,
+};
 use crate::config::IMAGE_POOL;
 use crate::generated::tables;
 use crate::validate;
@@ -117,6 +119,10 @@ impl HasArtifacts for ImageGenerationOutput {
 impl AigcKind for ImageGeneration {
     const SPEC: KindSpec = SPEC;
     type Detail = ImageTaskOutput;
+
+    fn take_detail(response: &mut DescribeTaskDetailResponse) -> Option<SubTask<Self::Detail>> {
+        response.aigc_image_task.take()
+    }
 
     fn id_fields(
         request: &mut ImageGenerationRequest,

@@ -1,7 +1,8 @@
 //! One [`MediaTask`](mediatask_core::MediaTask) per AIGC job kind, all built from one shared
 //! [`Client`]. This module holds what they share: submit with an automatic `SessionId` and task
 //! slots, poll through DescribeTaskDetail with the `ErrCode`/`ErrCodeExt` rule and the 3-day
-//! query window, cancel through ManageTask `Abort`, and artifact building.
+//! query window, cancel through ManageTask `Abort`, and artifact building — each generic over
+//! the kind's [`kind::AigcKind`] facts.
 
 mod audio;
 mod audio_clone;
@@ -13,6 +14,8 @@ pub use audio::{AudioGeneration, AudioGenerationOutput};
 pub use audio_clone::{AudioClone, AudioCloneOutput};
 pub use image::{ImageGeneration, ImageGenerationOutput};
 pub use video::{VideoGeneration, VideoGenerationOutput};
+
+use kind::{AigcKind, ResultParts};
 
 use crate::api::task::{abort_task, describe_task_detail};
 use crate::api::{DescribeTaskDetailResponse, OutputFile, SubTask};
@@ -52,32 +55,6 @@ pub(crate) struct KindSpec {
     pub(crate) pool: Option<&'static str>,
 }
 
-/// Sub-task outputs know where they live in a DescribeTaskDetail answer.
-pub(crate) trait SubTaskOutput: Sized {
-    fn take(response: &mut DescribeTaskDetailResponse) -> Option<SubTask<Self>>;
-}
-
-impl SubTaskOutput for crate::api::VideoTaskOutput {
-    fn take(r: &mut DescribeTaskDetailResponse) -> Option<SubTask<Self>> {
-        r.aigc_video_task.take()
-    }
-}
-impl SubTaskOutput for crate::api::ImageTaskOutput {
-    fn take(r: &mut DescribeTaskDetailResponse) -> Option<SubTask<Self>> {
-        r.aigc_image_task.take()
-    }
-}
-impl SubTaskOutput for crate::api::AudioTaskOutput {
-    fn take(r: &mut DescribeTaskDetailResponse) -> Option<SubTask<Self>> {
-        r.aigc_audio_task.take()
-    }
-}
-impl SubTaskOutput for crate::api::AudioCloneTaskOutput {
-    fn take(r: &mut DescribeTaskDetailResponse) -> Option<SubTask<Self>> {
-        r.create_aigc_audio_clone_task.take()
-    }
-}
-
 /// One poll: the snapshot plus the raw answer.
 pub(crate) struct Polled<O> {
     pub(crate) snapshot: TaskSnapshot,
@@ -101,20 +78,31 @@ fn local_error(kind: ErrorKind, msg: impl Into<String>) -> Error {
     Error::new(kind, msg).with_provider(crate::PROVIDER)
 }
 
-/// Submit `body` to `spec.action`, holding a task slot when the kind is capped.
-pub(crate) async fn submit<B: Serialize>(
+/// Submit an already validated request to `K::SPEC.action`: fill in the SessionId (when the
+/// action has one) and the SubAppId, and hold a task slot when the kind is capped.
+pub(crate) async fn submit<K: AigcKind>(
     client: &Client,
-    spec: &KindSpec,
-    body: &B,
-    session_id: Option<&str>,
-    sub_app_id: Option<u64>,
-) -> Result<TaskHandle> {
+    mut request: K::Request,
+) -> Result<TaskHandle>
+where
+    K::Request: Serialize,
+{
+    let spec = &K::SPEC;
+    let (session_id_field, sub_app_id_field) = K::id_fields(&mut request);
+    let session_id = session_id_field.map(|field| {
+        let id = effective_session_id(field.take());
+        *field = Some(id.clone());
+        id
+    });
+    *sub_app_id_field = effective_sub_app_id(client, *sub_app_id_field);
+    let sub_app_id = *sub_app_id_field;
+    let session_id = session_id.as_deref();
     let transport = client.transport();
     let slot = match spec.pool {
         Some(pool) => Some(transport.reserve_task_slot(pool).await?),
         None => None,
     };
-    let created = crate::api::create_task(client, spec.action, body, session_id).await?;
+    let created = crate::api::create_task(client, spec.action, &request, session_id).await?;
     let Some(task_id) = created.task_id.filter(|t| !t.is_empty()) else {
         let mut e = local_error(
             ErrorKind::OutcomeUnknown,
@@ -176,17 +164,17 @@ fn past_query_window(e: Error, handle: &TaskHandle, now: DateTime<Utc>) -> Error
 }
 
 /// Poll once and derive the snapshot.
-pub(crate) async fn poll<O: SubTaskOutput>(
+pub(crate) async fn poll<K: AigcKind>(
     client: &Client,
-    spec: &KindSpec,
     handle: &TaskHandle,
-) -> Result<Polled<O>> {
+) -> Result<Polled<K::Detail>> {
+    let spec = &K::SPEC;
     handle.expect(crate::PROVIDER, spec.kind)?;
     let now = client.transport().runtime().clock.now_utc();
     let mut response = describe_task_detail(client, &handle.task_id, handle_sub_app_id(handle))
         .await
         .map_err(|e| past_query_window(e, handle, now).with_task_id(handle.task_id.clone()))?;
-    let sub_task = O::take(&mut response);
+    let sub_task = K::take_detail(&mut response);
     let snapshot = snapshot(spec, &response, sub_task.as_ref());
     if snapshot.status.is_terminal() {
         client.transport().limiter().release_task(&handle.task_id);
@@ -256,12 +244,11 @@ fn failure<O>(s: &SubTask<O>) -> TaskFailure {
 
 /// Cancel: poll first (a terminal task is `AlreadyFinished`), then ManageTask `Abort`. A vendor
 /// refusal (e.g. the task is no longer WAITING) is `Refused` with the vendor code.
-pub(crate) async fn cancel<O: SubTaskOutput>(
+pub(crate) async fn cancel<K: AigcKind>(
     client: &Client,
-    spec: &KindSpec,
     handle: &TaskHandle,
 ) -> Result<CancelOutcome> {
-    let polled = poll::<O>(client, spec, handle).await?;
+    let polled = poll::<K>(client, handle).await?;
     if polled.snapshot.status.is_terminal() {
         return Ok(CancelOutcome::AlreadyFinished {
             status: polled.snapshot.status,
@@ -289,13 +276,9 @@ pub(crate) async fn cancel<O: SubTaskOutput>(
     }
 }
 
-/// Poll and require success; returns the sub-task and the answer.
-pub(crate) async fn succeeded<O: SubTaskOutput>(
-    client: &Client,
-    spec: &KindSpec,
-    handle: &TaskHandle,
-) -> Result<(SubTask<O>, DescribeTaskDetailResponse)> {
-    let polled = poll::<O>(client, spec, handle).await?;
+/// Poll and require success; the kind's typed output, an error otherwise.
+pub(crate) async fn result<K: AigcKind>(client: &Client, handle: &TaskHandle) -> Result<K::Output> {
+    let polled = poll::<K>(client, handle).await?;
     let base = |kind: ErrorKind, msg: String| {
         local_error(kind, msg)
             .with_operation(Operation::Result)
@@ -303,7 +286,15 @@ pub(crate) async fn succeeded<O: SubTaskOutput>(
             .or_request_id(polled.response.request_id.as_deref())
     };
     match (polled.snapshot.status, polled.sub_task) {
-        (TaskStatus::Succeeded, Some(sub)) => Ok((sub, polled.response)),
+        (TaskStatus::Succeeded, Some(sub)) => Ok(K::output(ResultParts {
+            task_id: handle.task_id.clone(),
+            detail: sub.output.unwrap_or_default(),
+            session_id: sub
+                .session_id
+                .or_else(|| handle.state_str(STATE_SESSION_ID).map(str::to_owned)),
+            session_context: sub.session_context,
+            finish_time: polled.response.finish_time,
+        })),
         (TaskStatus::Failed, _) => {
             let f = polled.snapshot.failure.clone();
             let mut e = base(

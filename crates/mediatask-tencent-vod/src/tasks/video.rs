@@ -3,7 +3,10 @@
 
 use super::KindSpec;
 use super::kind::{AigcKind, ResultParts, aigc_task};
-use crate::api::{OutputFile, VideoGenerationRequest, VideoTaskOutput, VideoUsage};
+use crate::api::{
+    DescribeTaskDetailResponse, OutputFile, SubTask, VideoGenerationRequest, VideoTaskOutput,
+    VideoUsage,
+};
 use crate::config::VIDEO_POOL;
 use crate::generated::tables;
 use crate::validate;
@@ -136,6 +139,10 @@ impl HasArtifacts for VideoGenerationOutput {
 impl AigcKind for VideoGeneration {
     const SPEC: KindSpec = SPEC;
     type Detail = VideoTaskOutput;
+
+    fn take_detail(response: &mut DescribeTaskDetailResponse) -> Option<SubTask<Self::Detail>> {
+        response.aigc_video_task.take()
+    }
 
     fn id_fields(
         request: &mut VideoGenerationRequest,
