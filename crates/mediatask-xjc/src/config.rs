@@ -136,26 +136,31 @@ impl XjcConfig {
 
     /// The credentials, or a `Config` error naming the missing environment variable.
     pub fn credentials(&self) -> Result<(&Secret, &Secret)> {
-        let missing = |name: &str| {
-            Error::new(
-                ErrorKind::Config,
-                format!("missing ai-xjc credential: set {name} or pass it in XjcConfig"),
-            )
-            .with_provider(crate::PROVIDER)
-            .with_operation(Operation::Auth)
-        };
-        let ak = self
-            .access_key
-            .as_ref()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| missing(ENV_ACCESS_KEY))?;
-        let sk = self
-            .secret_key
-            .as_ref()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| missing(ENV_SECRET_KEY))?;
-        Ok((ak, sk))
+        require_credentials(self.access_key.as_ref(), self.secret_key.as_ref())
     }
+}
+
+/// Both keys, non-empty, or a `Config` error naming the environment variable of the first
+/// one missing (AccessKey before SecretKey).
+pub(crate) fn require_credentials<'a>(
+    access_key: Option<&'a Secret>,
+    secret_key: Option<&'a Secret>,
+) -> Result<(&'a Secret, &'a Secret)> {
+    let missing = |name: &str| {
+        Error::new(
+            ErrorKind::Config,
+            format!("missing ai-xjc credential: set {name} or pass it in XjcConfig"),
+        )
+        .with_provider(crate::PROVIDER)
+        .with_operation(Operation::Auth)
+    };
+    let ak = access_key
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| missing(ENV_ACCESS_KEY))?;
+    let sk = secret_key
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| missing(ENV_SECRET_KEY))?;
+    Ok((ak, sk))
 }
 
 /// The JSON form accepted by [`crate::provider_from_json`]: every field optional; credentials

@@ -87,20 +87,7 @@ impl XjcProtocol {
     }
 
     fn credentials(&self) -> Result<(&Secret, &Secret)> {
-        let missing = |name: &str| {
-            Error::new(
-                ErrorKind::Config,
-                format!("missing ai-xjc credential: set {name} or pass it in XjcConfig"),
-            )
-            .with_provider(crate::PROVIDER)
-            .with_operation(Operation::Auth)
-        };
-        let ak = self.access_key.as_ref().filter(|s| !s.is_empty());
-        let sk = self.secret_key.as_ref().filter(|s| !s.is_empty());
-        Ok((
-            ak.ok_or_else(|| missing(crate::config::ENV_ACCESS_KEY))?,
-            sk.ok_or_else(|| missing(crate::config::ENV_SECRET_KEY))?,
-        ))
+        crate::config::require_credentials(self.access_key.as_ref(), self.secret_key.as_ref())
     }
 
     /// A valid token: the cached one while `now + margin < expiry`, else a fresh one. Concurrent
