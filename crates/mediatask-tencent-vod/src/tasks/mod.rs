@@ -2,7 +2,7 @@
 //! [`Client`]. This module holds what they share: submit with an automatic `SessionId` and task
 //! slots, poll through DescribeTaskDetail with the `ErrCode`/`ErrCodeExt` rule and the 3-day
 //! query window, cancel through ManageTask `Abort`, and artifact building — each generic over
-//! the kind's [`kind::AigcKind`] facts.
+//! the kind's `AigcKind` facts (`kind.rs`).
 
 mod audio;
 mod audio_clone;
