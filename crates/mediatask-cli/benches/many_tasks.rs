@@ -15,7 +15,8 @@
 //!
 //! Knobs (env): `MEDIATASK_BENCH_TASKS` (10000), `MEDIATASK_BENCH_QPS` (500),
 //! `MEDIATASK_BENCH_SECS` (60), `MEDIATASK_BENCH_STEP_MS` (SECS × 200),
-//! `MEDIATASK_BENCH_MIN_POLL_MS` / `_MAX_POLL_MS` (2000 / 4000), `MEDIATASK_BENCH_HISTOGRAM`.
+//! `MEDIATASK_BENCH_MIN_POLL_MS` / `_MAX_POLL_MS` (2000 / 4000), `MEDIATASK_BENCH_HISTOGRAM`
+//! (arrivals per 100 ms), `MEDIATASK_BENCH_SIZES` (future sizes).
 
 use mediatask_core::{WaitPolicy, dyn_waiter};
 use serde_json::{Value, json};
@@ -143,6 +144,19 @@ fn main() {
             "model": "standard_v1"
         });
 
+        if std::env::var_os("MEDIATASK_BENCH_SIZES").is_some() {
+            let h = mediatask_core::TaskHandle::new("vozo", "lip_sync", "0123456789abcdef0123456789abcdef");
+            let poll = task.poll(&h);
+            let submit = task.submit_json(request.clone());
+            let wait = dyn_waiter(task.as_ref(), &h, &policy).run_to_end();
+            println!(
+                "  future sizes: poll {} B, submit {} B, waiter run_to_end {} B (boxed per call)",
+                std::mem::size_of_val(&*poll),
+                std::mem::size_of_val(&*submit),
+                std::mem::size_of_val(&wait)
+            );
+            drop((poll, submit, wait));
+        }
         let baseline_kib = proc_status_kib("VmRSS:");
         let started = Instant::now();
         let submitted = Arc::new(AtomicUsize::new(0));

@@ -41,7 +41,7 @@ pub(crate) struct Global {
     /// Override the vendor's base URL (e.g. an emulator: http://127.0.0.1:PORT).
     #[arg(long, global = true, env = "MEDIATASK_ENDPOINT")]
     pub(crate) endpoint: Option<String>,
-    /// Registry configuration file: {"<provider>": {<vendor config>}, …}. Credentials missing
+    /// Registry configuration file: `{"<provider>": {<vendor config>}, …}`. Credentials missing
     /// from it fall back to the vendor's environment variables.
     #[arg(long, global = true, env = "MEDIATASK_CONFIG")]
     pub(crate) config: Option<PathBuf>,
@@ -119,7 +119,7 @@ pub(crate) enum Command {
 /// Emulator options (shared by `emulator` and `demo`).
 #[derive(Debug, Clone, Args)]
 pub(crate) struct EmulatorOptions {
-    /// Arm a fault: VENDOR:FAULT[=PARAM]:TARGET[:TIMES[:SKIP]], e.g. `reccloud:429=1:poll:3`,
+    /// Arm a fault: `VENDOR:FAULT[=PARAM]:TARGET[:TIMES[:SKIP]]`, e.g. `reccloud:429=1:poll:3`,
     /// `tencent-vod:drop:submit`, `xjc:expire-token:poll`, `vozo:fail=10012:submit`.
     #[arg(long = "fault")]
     pub(crate) faults: Vec<String>,

@@ -149,7 +149,8 @@ pub struct EmulatorConfig {
     /// Tencent error code returned when a `SessionId` is reused. The real code is not
     /// documented (vendors.md §1.10); this is a configurable guess.
     pub tencent_duplicate_session_code: String,
-    /// Record the arrival time of every request (needed by [`crate::Stats::max_in_window`]).
+    /// Record the arrival time of every request (needed by [`crate::Emulator::arrivals`] and
+    /// `Stats::max_requests_in_one_second`).
     pub record_arrivals: bool,
 }
 
