@@ -257,12 +257,7 @@ async fn token_answer_without_token_is_a_decode_error() {
 #[tokio::test]
 async fn missing_credentials_send_nothing() {
     let server = httpmock::MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = catch_all(&server).await;
     let mut cfg = config(&server);
     cfg.secret_key = None;
     let client = mediatask_xjc::XjcClient::new(cfg).unwrap();

@@ -78,13 +78,7 @@ async fn works_callback_is_confirmed_by_polling() {
 #[tokio::test]
 async fn forged_callback_is_rejected_without_polling() {
     let e = env().await;
-    let any = e
-        .server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = catch_all(&e.server).await;
     let cb = parse_works_callback(works_body(3, "AK_FORGED").as_bytes()).unwrap();
     let err = e.client.confirm_works_callback(&cb).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unauthenticated);

@@ -261,13 +261,7 @@ async fn voice_business_errors() {
 #[tokio::test]
 async fn lite_ratio_out_of_range_sends_nothing() {
     let e = env().await;
-    let any = e
-        .server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = catch_all(&e.server).await;
     let syn = VoiceLiteSynthesis::new(e.client.clone());
     for req in [
         VoiceSynthesisRequest::new("s", "c").with_speed_ratio(1.95),
@@ -285,13 +279,7 @@ async fn lite_ratio_out_of_range_sends_nothing() {
 #[tokio::test]
 async fn handles_of_another_kind_are_refused() {
     let e = env().await;
-    let any = e
-        .server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = catch_all(&e.server).await;
     let err = VoiceLiteTrain::new(e.client.clone())
         .poll(&TaskHandle::new("xjc", "voice_pro_train", "s"))
         .await

@@ -164,13 +164,7 @@ async fn failed_job_keeps_the_error_message() {
 #[tokio::test]
 async fn invalid_input_sends_nothing() {
     let e = env().await;
-    let any = e
-        .server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = catch_all(&e.server).await;
     let works = Works::new(e.client.clone());
     let long_text = WorksRequest::text_driven("https://cdn.example/a.mp4", "字".repeat(10_001));
     let err = works.submit(long_text).await.unwrap_err();
@@ -348,13 +342,7 @@ async fn poll_errors_retry_transients_only() {
 #[tokio::test]
 async fn cancel_is_unsupported_and_sends_nothing() {
     let e = env().await;
-    let any = e
-        .server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let any = catch_all(&e.server).await;
     let works = Works::new(e.client.clone());
     assert!(!works.info().capabilities.cancel);
     let err = works

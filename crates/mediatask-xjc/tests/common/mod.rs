@@ -104,3 +104,14 @@ pub async fn post_mock<'a>(
         })
         .await
 }
+
+/// A mock answering every request with 200, for tests that prove nothing is sent (assert 0
+/// hits on it).
+pub async fn catch_all(server: &MockServer) -> Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await
+}
