@@ -14,6 +14,20 @@ pub const MIN_VOICE_ID_CHARS: usize = 8;
 /// Longest `VoiceId`.
 pub const MAX_VOICE_ID_CHARS: usize = 256;
 
+/// The typed error for a request `field` breaking a documented limit (nothing is sent).
+pub(crate) fn invalid(field: &str, msg: impl Into<String>) -> Error {
+    Error::invalid_field(field, msg).with_provider(crate::PROVIDER)
+}
+
+/// `OutputConfig.MediaName` must have at most 64 characters.
+pub(crate) fn output_media_name(media_name: Option<&str>) -> Result<()> {
+    max_chars(
+        "OutputConfig.MediaName",
+        media_name,
+        tables::MAX_MEDIA_NAME_CHARS,
+    )
+}
+
 fn chars(s: &str) -> usize {
     s.chars().count()
 }
@@ -21,11 +35,10 @@ fn chars(s: &str) -> usize {
 /// `field` must have at most `max` characters.
 pub fn max_chars(field: &str, value: Option<&str>, max: u64) -> Result<()> {
     match value {
-        Some(v) if chars(v) as u64 > max => Err(Error::invalid_field(
+        Some(v) if chars(v) as u64 > max => Err(invalid(
             field,
             format!("must be at most {max} characters (got {})", chars(v)),
-        )
-        .with_provider(crate::PROVIDER)),
+        )),
         _ => Ok(()),
     }
 }
@@ -33,7 +46,7 @@ pub fn max_chars(field: &str, value: Option<&str>, max: u64) -> Result<()> {
 /// `field` must be present and non-blank.
 pub fn required(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
-        Err(Error::invalid_field(field, "is required").with_provider(crate::PROVIDER))
+        Err(invalid(field, "is required"))
     } else {
         Ok(())
     }
@@ -54,11 +67,10 @@ pub fn common(
     if let Some(p) = priority
         && !(MIN_TASKS_PRIORITY..=MAX_TASKS_PRIORITY).contains(&p)
     {
-        return Err(Error::invalid_field(
+        return Err(invalid(
             "TasksPriority",
             format!("must be between {MIN_TASKS_PRIORITY} and {MAX_TASKS_PRIORITY} (got {p})"),
-        )
-        .with_provider(crate::PROVIDER));
+        ));
     }
     Ok(())
 }
@@ -74,7 +86,7 @@ pub fn common(
 /// assert!(voice_id("short").is_err());
 /// ```
 pub fn voice_id(id: &str) -> Result<()> {
-    let bad = |msg: &str| Err(Error::invalid_field("VoiceId", msg).with_provider(crate::PROVIDER));
+    let bad = |msg: &str| Err(invalid("VoiceId", msg));
     let n = chars(id);
     if !(MIN_VOICE_ID_CHARS..=MAX_VOICE_ID_CHARS).contains(&n) {
         return bad(&format!(
@@ -107,7 +119,7 @@ pub fn file_ref(
     base64: Option<&str>,
 ) -> Result<()> {
     let present = |v: Option<&str>| v.is_some_and(|s| !s.trim().is_empty());
-    let err = |msg: String| Err(Error::invalid_field(field, msg).with_provider(crate::PROVIDER));
+    let err = |msg: String| Err(invalid(field, msg));
     match kind {
         Some("File") if !present(file_id) => err("has `Type` = `File` but no `FileId`".into()),
         Some("Url") if !present(url) => err("has `Type` = `Url` but no `Url`".into()),

@@ -67,29 +67,23 @@ impl AudioGeneration {
             )?;
         }
         if let Some(o) = &req.output_config {
-            validate::max_chars(
-                "OutputConfig.MediaName",
-                o.media_name.as_deref(),
-                crate::generated::tables::MAX_MEDIA_NAME_CHARS,
-            )?;
+            validate::output_media_name(o.media_name.as_deref())?;
             if let Some(d) = o.duration
                 && !(0..=MAX_AUDIO_DURATION_SECS).contains(&d)
             {
-                return Err(mediatask_core::Error::invalid_field(
+                return Err(validate::invalid(
                     "OutputConfig.Duration",
                     format!("must be 0–{MAX_AUDIO_DURATION_SECS} seconds (got {d})"),
-                )
-                .with_provider(crate::PROVIDER));
+                ));
             }
         }
         if let Some(p) = &req.additional_parameters
             && serde_json::from_str::<serde_json::Value>(p).is_err()
         {
-            return Err(mediatask_core::Error::invalid_field(
+            return Err(validate::invalid(
                 "AdditionalParameters",
                 "must be a JSON document serialised as a string",
-            )
-            .with_provider(crate::PROVIDER));
+            ));
         }
         Ok(())
     }

@@ -74,11 +74,7 @@ impl AudioClone {
                 && t != "File"
                 && t != "Url"
             {
-                return Err(mediatask_core::Error::invalid_field(
-                    field,
-                    "`Type` must be `File` or `Url`",
-                )
-                .with_provider(crate::PROVIDER));
+                return Err(validate::invalid(field, "`Type` must be `File` or `Url`"));
             }
         }
         let f = &req.audio_file_info;

@@ -64,11 +64,10 @@ impl ImageGeneration {
         )?;
         let has_prompt = req.prompt.as_deref().is_some_and(|p| !p.trim().is_empty());
         if !has_prompt && req.file_infos.is_empty() {
-            return Err(mediatask_core::Error::invalid_field(
+            return Err(validate::invalid(
                 "Prompt",
                 "is required when FileInfos is empty",
-            )
-            .with_provider(crate::PROVIDER));
+            ));
         }
         for f in &req.file_infos {
             validate::file_ref(
@@ -79,13 +78,11 @@ impl ImageGeneration {
                 f.base64.as_deref(),
             )?;
         }
-        if let Some(o) = &req.output_config {
-            validate::max_chars(
-                "OutputConfig.MediaName",
-                o.media_name.as_deref(),
-                tables::MAX_MEDIA_NAME_CHARS,
-            )?;
-        }
+        validate::output_media_name(
+            req.output_config
+                .as_ref()
+                .and_then(|o| o.media_name.as_deref()),
+        )?;
         Ok(())
     }
 }

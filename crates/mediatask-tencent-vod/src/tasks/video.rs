@@ -71,11 +71,10 @@ impl VideoGeneration {
             && req.scene_type.is_none()
             && req.subject_infos.is_empty()
         {
-            return Err(mediatask_core::Error::invalid_field(
+            return Err(validate::invalid(
                 "Prompt",
                 "is required when no FileInfos, SubjectInfos or SceneType are given",
-            )
-            .with_provider(crate::PROVIDER));
+            ));
         }
         for f in &req.file_infos {
             validate::file_ref(
@@ -89,19 +88,16 @@ impl VideoGeneration {
         if (req.last_frame_file_id.is_some() || req.last_frame_url.is_some())
             && req.file_infos.is_empty()
         {
-            return Err(mediatask_core::Error::invalid_field(
+            return Err(validate::invalid(
                 "FileInfos",
                 "must hold the first frame when LastFrameFileId/LastFrameUrl is set",
-            )
-            .with_provider(crate::PROVIDER));
+            ));
         }
-        if let Some(o) = &req.output_config {
-            validate::max_chars(
-                "OutputConfig.MediaName",
-                o.media_name.as_deref(),
-                tables::MAX_MEDIA_NAME_CHARS,
-            )?;
-        }
+        validate::output_media_name(
+            req.output_config
+                .as_ref()
+                .and_then(|o| o.media_name.as_deref()),
+        )?;
         Ok(())
     }
 }
