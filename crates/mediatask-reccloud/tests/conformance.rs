@@ -6,34 +6,29 @@ mod common;
 use common::*;
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
-use mediatask_core::{ErrorKind, TaskHandle};
+use mediatask_core::{ErrorKind, MediaTask, TaskHandle};
 use mediatask_reccloud::{
     RecCloudClient, SpeechToText, SpeechToTextRequest, SubtitleBurnIn, SubtitleBurnInRequest,
     TextToSpeech, TextToSpeechRequest, TextToVideo, TextToVideoRequest, VideoTranslationPreview,
     VideoTranslationPreviewRequest, VideoTranslationSynthesis, VideoTranslationSynthesisRequest,
     provider_from_json,
 };
-use mediatask_testkit::conformance::{Suite, run};
+use mediatask_testkit::conformance::{Report, Suite, run};
 use serde_json::json;
 
-/// Mock create (`path`) and queries (`query_prefix/run-…` running, `query_prefix/done-…` done).
-async fn mock_kind(
-    server: &MockServer,
-    path: &str,
-    query_prefix: &str,
-    kind: &str,
-    result: serde_json::Value,
-) {
+/// Mock the create call (`path`) and the queries (`path/run-<kind>` running,
+/// `path/done-<kind>` done with `result`).
+async fn mock_kind(server: &MockServer, path: &str, kind: &str, result: serde_json::Value) {
     let running = format!("run-{kind}");
     let done = format!("done-{kind}");
-    let path = path.to_owned();
+    let create = path.to_owned();
     server
         .mock_async(move |when, then| {
-            when.method(POST).path(path).header("x-api-key", KEY);
+            when.method(POST).path(create).header("x-api-key", KEY);
             then.status(200).json_body(ok(json!({"task_id": running})));
         })
         .await;
-    let p = format!("{query_prefix}/run-{kind}");
+    let p = format!("{path}/run-{kind}");
     server
         .mock_async(move |when, then| {
             when.method(GET).path(p);
@@ -41,7 +36,7 @@ async fn mock_kind(
                 .json_body(state("r", 2, 10, serde_json::Value::Null));
         })
         .await;
-    let p = format!("{query_prefix}/{done}");
+    let p = format!("{path}/{done}");
     server
         .mock_async(move |when, then| {
             when.method(GET).path(p);
@@ -57,32 +52,41 @@ fn handles(kind: &str) -> (TaskHandle, TaskHandle) {
     )
 }
 
-async fn setup() -> (MockServer, RecCloudClient) {
+/// Run the conformance suite on the task `new_task` builds (TTS/TTV paths configured), its
+/// create call on `path` and its queries on `path/{task_id}`, answering `result` once done.
+async fn conform<T: MediaTask>(
+    new_task: fn(RecCloudClient) -> T,
+    path: &str,
+    result: serde_json::Value,
+    request: T::Request,
+) -> Report
+where
+    T::Output: std::fmt::Debug,
+{
     let server = MockServer::start_async().await;
     let (client, _) = client_with(config(&server).with_endpoints(endpoints_with_generation()));
-    (server, client)
-}
-
-#[tokio::test]
-async fn speech_to_text_conformance() {
-    let (server, client) = setup().await;
-    mock_kind(
-        &server,
-        "/api/tasks/audio/recognition",
-        "/api/tasks/audio/recognition",
-        "speech_to_text",
-        json!("hi"),
-    )
-    .await;
-    let task = SpeechToText::new(client);
-    let (running, finished) = handles("speech_to_text");
-    let report = run(Suite {
+    let task = new_task(client);
+    let kind = task.info().kind;
+    mock_kind(&server, path, kind, result).await;
+    let (running, finished) = handles(kind);
+    run(Suite {
         task: &task,
-        submit: Some(SpeechToTextRequest::new("https://h.example/a.mp3")),
+        submit: Some(request),
         running,
         finished,
         secrets: vec![KEY.into()],
     })
+    .await
+}
+
+#[tokio::test]
+async fn speech_to_text_conformance() {
+    let report = conform(
+        SpeechToText::new,
+        "/api/tasks/audio/recognition",
+        json!("hi"),
+        SpeechToTextRequest::new("https://h.example/a.mp3"),
+    )
     .await;
     assert_eq!(
         report.cancel_after_terminal,
@@ -92,120 +96,56 @@ async fn speech_to_text_conformance() {
 
 #[tokio::test]
 async fn subtitle_burn_in_conformance() {
-    let (server, client) = setup().await;
-    mock_kind(
-        &server,
+    conform(
+        SubtitleBurnIn::new,
         "/api/tasks/media/subtitle",
-        "/api/tasks/media/subtitle",
-        "subtitle_burn_in",
         json!({"video": "https://cdn/x.mp4"}),
+        SubtitleBurnInRequest::new("https://h.example/v.mp4", "https://h.example/s.srt"),
     )
-    .await;
-    let task = SubtitleBurnIn::new(client);
-    let (running, finished) = handles("subtitle_burn_in");
-    run(Suite {
-        task: &task,
-        submit: Some(SubtitleBurnInRequest::new(
-            "https://h.example/v.mp4",
-            "https://h.example/s.srt",
-        )),
-        running,
-        finished,
-        secrets: vec![KEY.into()],
-    })
     .await;
 }
 
 #[tokio::test]
 async fn video_translation_preview_conformance() {
-    let (server, client) = setup().await;
-    let p = "/api/tasks/media/video-translation/preview";
-    mock_kind(
-        &server,
-        p,
-        p,
-        "video_translation_preview",
+    conform(
+        VideoTranslationPreview::new,
+        "/api/tasks/media/video-translation/preview",
         json!({"source_subtitles": [], "translated_subtitles": []}),
+        VideoTranslationPreviewRequest::new("https://h.example/v.mp4", "en").with_voice("v"),
     )
-    .await;
-    let task = VideoTranslationPreview::new(client);
-    let (running, finished) = handles("video_translation_preview");
-    run(Suite {
-        task: &task,
-        submit: Some(
-            VideoTranslationPreviewRequest::new("https://h.example/v.mp4", "en").with_voice("v"),
-        ),
-        running,
-        finished,
-        secrets: vec![KEY.into()],
-    })
     .await;
 }
 
 #[tokio::test]
 async fn video_translation_synthesis_conformance() {
-    let (server, client) = setup().await;
-    let p = "/api/tasks/media/video-translation/synthesis";
-    mock_kind(
-        &server,
-        p,
-        p,
-        "video_translation_synthesis",
+    conform(
+        VideoTranslationSynthesis::new,
+        "/api/tasks/media/video-translation/synthesis",
         json!({"video": "https://cdn/d.mp4"}),
+        VideoTranslationSynthesisRequest::new("https://h.example/v.mp4"),
     )
-    .await;
-    let task = VideoTranslationSynthesis::new(client);
-    let (running, finished) = handles("video_translation_synthesis");
-    run(Suite {
-        task: &task,
-        submit: Some(VideoTranslationSynthesisRequest::new(
-            "https://h.example/v.mp4",
-        )),
-        running,
-        finished,
-        secrets: vec![KEY.into()],
-    })
     .await;
 }
 
 #[tokio::test]
 async fn text_to_speech_conformance() {
-    let (server, client) = setup().await;
-    let p = "/api/tasks/audio/tts";
-    mock_kind(
-        &server,
-        p,
-        p,
-        "text_to_speech",
+    conform(
+        TextToSpeech::new,
+        "/api/tasks/audio/tts",
         json!({"audio": "https://cdn/a.mp3"}),
+        TextToSpeechRequest::new("Hello"),
     )
-    .await;
-    let task = TextToSpeech::new(client);
-    let (running, finished) = handles("text_to_speech");
-    run(Suite {
-        task: &task,
-        submit: Some(TextToSpeechRequest::new("Hello")),
-        running,
-        finished,
-        secrets: vec![KEY.into()],
-    })
     .await;
 }
 
 #[tokio::test]
 async fn text_to_video_conformance() {
-    let (server, client) = setup().await;
-    let p = "/api/tasks/video/text-to-video";
-    mock_kind(&server, p, p, "text_to_video", json!("https://cdn/v.mp4")).await;
-    let task = TextToVideo::new(client);
-    let (running, finished) = handles("text_to_video");
-    run(Suite {
-        task: &task,
-        submit: Some(TextToVideoRequest::new("a cat on a skateboard")),
-        running,
-        finished,
-        secrets: vec![KEY.into()],
-    })
+    conform(
+        TextToVideo::new,
+        "/api/tasks/video/text-to-video",
+        json!("https://cdn/v.mp4"),
+        TextToVideoRequest::new("a cat on a skateboard"),
+    )
     .await;
 }
 
