@@ -56,10 +56,14 @@ fn advice(e: &Error) -> String {
         ErrorKind::InvalidRequest => "fix the request (see `mediatask providers` and the provider docs) and try again".into(),
         ErrorKind::Config => "check the configuration and the vendor's environment variables".into(),
         ErrorKind::Unsupported => format!("{provider} does not offer this operation"),
-        ErrorKind::Unauthenticated => format!(
-            "check the credentials in {}; also check the system clock (signatures and tokens are time-bound)",
-            env_vars(provider)
-        ),
+        ErrorKind::Unauthenticated => {
+            let clock = if matches!(provider, "tencent-vod" | "xjc" | "softsugar") {
+                "; also check the system clock (signatures and token requests are time-bound)"
+            } else {
+                ""
+            };
+            format!("check the credentials in {}{clock}", env_vars(provider))
+        }
         ErrorKind::PermissionDenied => "the account may not do this: check its plan and permissions".into(),
         ErrorKind::NotFound => "check the task id / handle; result URLs expire, so poll again for a fresh one or download results promptly".into(),
         ErrorKind::RateLimited => "the vendor throttled us: wait a little and retry, or lower the request rate".into(),
