@@ -6,21 +6,16 @@ use common::*;
 use mediatask_core::{CancelOutcome, ErrorKind, MediaTask, TaskHandle};
 use mediatask_testkit::conformance::{Suite, run};
 use mediatask_xjc::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn secrets() -> Vec<String> {
     vec![AK.to_owned(), SK.to_owned(), TOKEN.to_owned()]
 }
 
-async fn arrange(
-    e: &Env,
-    submit_path: &str,
-    submit_answer: serde_json::Value,
-    detail_path: &str,
-    id_key: &str,
-    done: serde_json::Value,
-) {
-    let m = |path: &str, body: String, answer: serde_json::Value| {
+/// Mock the submit call (`submit_path`, answering `{"<id_key>": "sub-1"}`) and the detail
+/// calls on `detail_path` (`sub-1` processing, `run-1` queued, `fin-1` answering `done`).
+async fn arrange(e: &Env, submit_path: &str, detail_path: &str, id_key: &str, done: Value) {
+    let m = |path: &str, body: String, answer: Value| {
         let path = path.to_owned();
         e.server.mock(move |when, then| {
             when.method(httpmock::Method::POST)
@@ -30,6 +25,7 @@ async fn arrange(
             then.status(200).json_body(ok(answer));
         });
     };
+    let submit_answer = json!({ id_key: "sub-1" });
     e.server.mock(|when, then| {
         when.method(httpmock::Method::POST)
             .path(submit_path.to_owned())
@@ -49,101 +45,99 @@ async fn arrange(
     m(detail_path, format!(r#"{{"{id_key}":"fin-1"}}"#), done);
 }
 
-fn assert_cancel_unsupported(r: &mediatask_testkit::conformance::Report) {
-    let c: &Option<Result<CancelOutcome, ErrorKind>> = &r.cancel_after_terminal;
-    assert_eq!(c, &Some(Err(ErrorKind::Unsupported)));
+/// Run the conformance suite on the task `new_task` builds, arranged as [`arrange`] does, and
+/// check that cancel is `Unsupported`.
+async fn conform<T: MediaTask>(
+    new_task: fn(XjcClient) -> T,
+    submit_path: &str,
+    detail_path: &str,
+    id_key: &str,
+    done: Value,
+    request: T::Request,
+) where
+    T::Output: std::fmt::Debug,
+{
+    let e = env().await;
+    let _t = default_token(&e.server).await;
+    arrange(&e, submit_path, detail_path, id_key, done).await;
+    let task = new_task(e.client.clone());
+    let kind = task.info().kind;
+    let report = run(Suite {
+        task: &task,
+        submit: Some(request),
+        running: TaskHandle::new("xjc", kind, "run-1"),
+        finished: TaskHandle::new("xjc", kind, "fin-1"),
+        secrets: secrets(),
+    })
+    .await;
+    let cancel: &Option<Result<CancelOutcome, ErrorKind>> = &report.cancel_after_terminal;
+    assert_eq!(cancel, &Some(Err(ErrorKind::Unsupported)));
 }
 
 #[tokio::test]
 async fn works_conformance() {
-    let e = env().await;
-    let _t = default_token(&e.server).await;
-    arrange(
-        &e,
+    conform(
+        Works::new,
         "/api/model/v5/works/create",
-        json!({"jobId": "sub-1"}),
         "/api/model/v5/works/inspect",
         "jobId",
         json!({"status": 3, "videoUrl": "https://cdn.example/v.mp4", "duration": 5}),
+        WorksRequest::text_driven("https://cdn.example/a.mp4", "hi"),
     )
     .await;
-    let task = Works::new(e.client.clone());
-    let report = run(Suite {
-        task: &task,
-        submit: Some(WorksRequest::text_driven("https://cdn.example/a.mp4", "hi")),
-        running: TaskHandle::new("xjc", "works", "run-1"),
-        finished: TaskHandle::new("xjc", "works", "fin-1"),
-        secrets: secrets(),
-    })
+}
+
+#[tokio::test]
+async fn voice_lite_train_conformance() {
+    conform(
+        VoiceLiteTrain::new,
+        "/api/model/v5/voice/lite/train",
+        "/api/model/v5/voice/lite/train/detail",
+        "speakerId",
+        json!({"status": 3, "speakerId": "fin-1", "type": "LITE"}),
+        VoiceTrainRequest::new("https://cdn.example/s.wav"),
+    )
     .await;
-    assert_cancel_unsupported(&report);
 }
 
-macro_rules! voice_conformance {
-    ($name:ident, $task:ident, $kind:literal, $submit:literal, $detail:literal, $id:literal, $answer:expr, $done:expr, $req:expr) => {
-        #[tokio::test]
-        async fn $name() {
-            let e = env().await;
-            let _t = default_token(&e.server).await;
-            arrange(&e, $submit, $answer, $detail, $id, $done).await;
-            let task = $task::new(e.client.clone());
-            let report = run(Suite {
-                task: &task,
-                submit: Some($req),
-                running: TaskHandle::new("xjc", $kind, "run-1"),
-                finished: TaskHandle::new("xjc", $kind, "fin-1"),
-                secrets: secrets(),
-            })
-            .await;
-            assert_cancel_unsupported(&report);
-        }
-    };
+#[tokio::test]
+async fn voice_pro_train_conformance() {
+    conform(
+        VoiceProTrain::new,
+        "/api/model/v5/voice/pro/train",
+        "/api/model/v5/voice/pro/train/detail",
+        "speakerId",
+        json!({"status": 3, "speakerId": "fin-1", "type": "PRO"}),
+        VoiceTrainRequest::new("https://cdn.example/s.wav"),
+    )
+    .await;
 }
 
-voice_conformance!(
-    voice_lite_train_conformance,
-    VoiceLiteTrain,
-    "voice_lite_train",
-    "/api/model/v5/voice/lite/train",
-    "/api/model/v5/voice/lite/train/detail",
-    "speakerId",
-    json!({"speakerId": "sub-1"}),
-    json!({"status": 3, "speakerId": "fin-1", "type": "LITE"}),
-    VoiceTrainRequest::new("https://cdn.example/s.wav")
-);
-voice_conformance!(
-    voice_pro_train_conformance,
-    VoiceProTrain,
-    "voice_pro_train",
-    "/api/model/v5/voice/pro/train",
-    "/api/model/v5/voice/pro/train/detail",
-    "speakerId",
-    json!({"speakerId": "sub-1"}),
-    json!({"status": 3, "speakerId": "fin-1", "type": "PRO"}),
-    VoiceTrainRequest::new("https://cdn.example/s.wav")
-);
-voice_conformance!(
-    voice_lite_synthesis_conformance,
-    VoiceLiteSynthesis,
-    "voice_lite_synthesis",
-    "/api/model/v5/voice/lite/create",
-    "/api/model/v5/voice/lite/create/detail",
-    "jobId",
-    json!({"jobId": "sub-1"}),
-    json!({"status": 3, "url": "https://cdn.example/a.mp3", "duration": 2}),
-    VoiceSynthesisRequest::new("spk", "你好")
-);
-voice_conformance!(
-    voice_pro_synthesis_conformance,
-    VoiceProSynthesis,
-    "voice_pro_synthesis",
-    "/api/model/v5/voice/pro/create",
-    "/api/model/v5/voice/pro/create/detail",
-    "jobId",
-    json!({"jobId": "sub-1"}),
-    json!({"status": 3, "url": "https://cdn.example/a.mp3", "duration": 2}),
-    VoiceSynthesisRequest::new("spk", "hello")
-);
+#[tokio::test]
+async fn voice_lite_synthesis_conformance() {
+    conform(
+        VoiceLiteSynthesis::new,
+        "/api/model/v5/voice/lite/create",
+        "/api/model/v5/voice/lite/create/detail",
+        "jobId",
+        json!({"status": 3, "url": "https://cdn.example/a.mp3", "duration": 2}),
+        VoiceSynthesisRequest::new("spk", "你好"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn voice_pro_synthesis_conformance() {
+    conform(
+        VoiceProSynthesis::new,
+        "/api/model/v5/voice/pro/create",
+        "/api/model/v5/voice/pro/create/detail",
+        "jobId",
+        json!({"status": 3, "url": "https://cdn.example/a.mp3", "duration": 2}),
+        VoiceSynthesisRequest::new("spk", "hello"),
+    )
+    .await;
+}
 
 #[test]
 fn provider_lists_every_kind_and_builds_each() {
