@@ -6,7 +6,9 @@ mod common;
 
 use common::*;
 use httpmock::prelude::*;
-use mediatask_core::{CancelOutcome, ErrorKind, HasArtifacts, MediaTask, TaskStatus};
+use mediatask_core::{
+    CancelOutcome, ErrorKind, HasArtifacts, MediaTask, Result, TaskHandle, TaskSnapshot, TaskStatus,
+};
 use mediatask_tencent_vod::{AudioClone, AudioCloneRequest, Credentials};
 use serde_json::json;
 use std::time::Duration;
@@ -34,6 +36,20 @@ fn body(session: &str) -> String {
     format!(
         r#"{{"SubAppId":221073,"AudioFileInfo":{{"Type":"Url","Url":"https://example.com/a.mp3"}},"VoiceId":"maigua111","Text":"华强还没到。","PromptText":"Look, there are no melons now.","Payload":"mypayload","SessionId":"{session}","SessionContext":"ctx","TasksPriority":10,"ExtInfo":"myExtInfo"}}"#
     )
+}
+
+/// One poll of audio-clone task `t` through a default client on `server`.
+async fn poll_once(server: &MockServer) -> Result<TaskSnapshot> {
+    let (client, _) = client(server);
+    AudioClone::new(client)
+        .poll(&handle("audio_clone", "t"))
+        .await
+}
+
+/// One submit of [`request`]`(session)` through a default client on `server`.
+async fn submit_once(server: &MockServer, session: Option<&str>) -> Result<TaskHandle> {
+    let (client, _) = client(server);
+    AudioClone::new(client).submit(request(session)).await
 }
 
 fn no_region_no_token(req: &HttpMockRequest) -> bool {
@@ -64,11 +80,7 @@ async fn submit_sends_exact_headers_and_body() {
                 "RequestId": "dcde7626-cee7-4005-8974-3696244613bf"}}));
         })
         .await;
-    let (client, _) = client(&server);
-    let h = AudioClone::new(client)
-        .submit(request(Some("sess-1")))
-        .await
-        .unwrap();
+    let h = submit_once(&server, Some("sess-1")).await.unwrap();
     m.assert_hits_async(1).await;
     assert_eq!(
         h.task_id,
@@ -119,8 +131,7 @@ async fn generated_session_id_is_sent_and_kept() {
             then.status(200).json_body(ok(json!({"TaskId": "t-gen"})));
         })
         .await;
-    let (client, _) = client(&server);
-    let h = AudioClone::new(client).submit(request(None)).await.unwrap();
+    let h = submit_once(&server, None).await.unwrap();
     m.assert_hits_async(1).await;
     let sid = h.state_str("SessionId").unwrap();
     assert!(sid.starts_with("mt-") && sid.len() <= 50, "{sid}");
@@ -309,11 +320,7 @@ async fn lost_answer_then_duplicate_is_outcome_unknown_with_one_session_id() {
             ));
         })
         .await;
-    let (client, _) = client(&server);
-    let e = AudioClone::new(client)
-        .submit(request(Some("sess-lost")))
-        .await
-        .unwrap_err();
+    let e = submit_once(&server, Some("sess-lost")).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::OutcomeUnknown, "{e}");
     assert_eq!(
         e.reconcile().and_then(|r| r.dedupe_key.as_deref()),
@@ -344,11 +351,7 @@ async fn lost_answer_then_success_returns_the_one_task() {
             then.status(200).json_body(ok(json!({"TaskId": "tc-once"})));
         })
         .await;
-    let (client, _) = client(&server);
-    let h = AudioClone::new(client)
-        .submit(request(Some("sess-ok")))
-        .await
-        .unwrap();
+    let h = submit_once(&server, Some("sess-ok")).await.unwrap();
     assert_eq!(h.task_id, "tc-once");
     first.assert_hits_async(1).await;
     second.assert_hits_async(1).await;
@@ -389,11 +392,7 @@ async fn duplicate_on_first_attempt_is_invalid_request() {
         vendor_error("FailedOperation.TaskDuplicate", "dup"),
     )
     .await;
-    let (client, _) = client(&server);
-    let e = AudioClone::new(client)
-        .submit(request(Some("used")))
-        .await
-        .unwrap_err();
+    let e = submit_once(&server, Some("used")).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
     assert!(e.message().contains("SessionId"));
     m.assert_hits_async(1).await;
@@ -439,11 +438,7 @@ async fn rate_limited_poll_is_retried_and_request_id_kept() {
             ));
         })
         .await;
-    let (client, _) = client(&server);
-    let snap = AudioClone::new(client)
-        .poll(&handle("audio_clone", "t"))
-        .await
-        .unwrap();
+    let snap = poll_once(&server).await.unwrap();
     assert_eq!(snap.status, TaskStatus::Running);
     limited.assert_hits_async(1).await;
     fine.assert_hits_async(1).await;
@@ -457,11 +452,7 @@ async fn signature_expire_is_explained_and_not_retried() {
         vendor_error("AuthFailure.SignatureExpire", "Signature expire."),
     )
     .await;
-    let (client, _) = client(&server);
-    let e = AudioClone::new(client)
-        .poll(&handle("audio_clone", "t"))
-        .await
-        .unwrap_err();
+    let e = poll_once(&server).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthenticated);
     assert!(
         e.message().contains("clock") && e.message().contains("5 minutes"),
@@ -481,11 +472,7 @@ async fn malformed_answers_are_decode_errors() {
             then.status(200).body("{\"Response\": {\"TaskType\": ");
         })
         .await;
-    let (client, _) = client(&server);
-    let e = AudioClone::new(client)
-        .poll(&handle("audio_clone", "t"))
-        .await
-        .unwrap_err();
+    let e = poll_once(&server).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
 }
 
@@ -493,11 +480,7 @@ async fn malformed_answers_are_decode_errors() {
 async fn unknown_status_is_unknown_with_raw_code() {
     let server = MockServer::start_async().await;
     answer_every_post(&server, clone_task(json!(null), "PAUSED")).await;
-    let (client, _) = client(&server);
-    let snap = AudioClone::new(client)
-        .poll(&handle("audio_clone", "t"))
-        .await
-        .unwrap();
+    let snap = poll_once(&server).await.unwrap();
     assert_eq!(snap.status, TaskStatus::Unknown);
     assert_eq!(snap.vendor_status.code, "PAUSED");
 }
