@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use futures::TryStreamExt;
 use httpmock::prelude::*;
 use mediatask_core::ErrorKind;
 use mediatask_softsugar::api::{BillingRequest, PageRequest, VoiceBillingRequest};
@@ -103,4 +104,83 @@ async fn bad_billing_times_send_nothing() {
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     assert_eq!(err.field(), Some("billStartTime"));
     any.assert_hits(0);
+}
+
+#[tokio::test]
+async fn stream_bills_keeps_the_filters_on_every_page() {
+    let server = MockServer::start_async().await;
+    let _t = mock_token(&server, TOKEN);
+    let mocks: Vec<_> = [(1, 101), (2, 102)]
+        .into_iter()
+        .map(|(no, id)| {
+            server.mock(move |when, then| {
+                when.method(POST).path("/api/assist/bill/list").json_body(json!({
+                    "owner": 41, "algoGroup": 14, "algoType": 14,
+                    "billStartTime": "2024-12-04 00:00:00", "billEndTime": "2025-01-02 23:59:59",
+                    "pageNo": no, "pageSize": 10, "sortName": ""
+                }));
+                then.status(200).json_body(ok(json!({
+                    "pagination": {"pageNo": no, "numberPages": 2},
+                    "result": [{"id": id}], "usedSum": "1"
+                })));
+            })
+        })
+        .collect();
+    let all: Vec<_> = client(&server)
+        .stream_bills(bill_request())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|b| b.id).collect::<Vec<_>>(),
+        vec![Some(101), Some(102)]
+    );
+    for m in &mocks {
+        m.assert_hits(1);
+    }
+}
+
+#[tokio::test]
+async fn stream_voice_bills_keeps_the_filters_on_every_page() {
+    let server = MockServer::start_async().await;
+    let _t = mock_token(&server, TOKEN);
+    let mocks: Vec<_> = [(3, 7), (4, 8)]
+        .into_iter()
+        .map(|(no, id)| {
+            server.mock(move |when, then| {
+                when.method(POST).path("/api/assist/bill/voice/list").json_body(json!({
+                    "owner": 41, "algoType": 31,
+                    "billStartTime": "2024-12-04 00:00:00", "billEndTime": "2025-01-02 23:59:59",
+                    "algoSubType1": "PAAS_HTTP", "algoSubType2": "TTS5", "statRange": "1",
+                    "pageNo": no, "pageSize": 1
+                }));
+                then.status(200).json_body(ok(json!({
+                    "pagination": {"pageNo": no, "numberPages": 4},
+                    "result": [{"id": id, "algoType": 31}]
+                })));
+            })
+        })
+        .collect();
+    let request = VoiceBillingRequest {
+        owner: 41,
+        algo_type: 31,
+        bill_start_time: "2024-12-04 00:00:00".into(),
+        bill_end_time: "2025-01-02 23:59:59".into(),
+        algo_sub_type1: "PAAS_HTTP".into(),
+        algo_sub_type2: "TTS5".into(),
+        stat_range: "1".into(),
+        page: PageRequest::page(3, 1),
+    };
+    let all: Vec<_> = client(&server)
+        .stream_voice_bills(request)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|b| b.id).collect::<Vec<_>>(),
+        vec![Some(7), Some(8)]
+    );
+    for m in &mocks {
+        m.assert_hits(1);
+    }
 }

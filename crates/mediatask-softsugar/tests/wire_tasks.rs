@@ -153,6 +153,49 @@ async fn stream_tasks_by_account_pages() {
 }
 
 #[tokio::test]
+async fn stream_tasks_with_queue_keeps_the_filters_on_every_page() {
+    let server = MockServer::start_async().await;
+    let _t = mock_token(&server, TOKEN);
+    let mocks: Vec<_> = [(1, 11), (2, 12)]
+        .into_iter()
+        .map(|(no, id)| {
+            server.mock(move |when, then| {
+                when.method(POST)
+                    .path("/api/2dvh/v1/task/listWithQueue")
+                    .json_body(json!({
+                        "userId": 5, "algoType": 12, "status": -1, "key": "role",
+                        "pageNo": no, "pageSize": 1, "sortName": "id", "sortValue": "desc"
+                    }));
+                then.status(200).json_body(ok(json!({
+                    "pagination": {"pageNo": no, "numberPages": 2},
+                    "result": [{"id": id, "status": 1, "queueInfo": "1/2"}]
+                })));
+            })
+        })
+        .collect();
+    let request = ListWithQueueRequest {
+        user_id: Some(5),
+        algo_type: 12,
+        status: Some(-1),
+        key: Some("role".into()),
+        page: PageRequest {
+            sort_name: Some("id".into()),
+            sort_value: Some(mediatask_softsugar::api::SortOrder::Desc),
+            ..PageRequest::page(1, 1)
+        },
+    };
+    let all: Vec<_> = client(&server)
+        .stream_tasks_with_queue(request)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.iter().map(|r| r.id).collect::<Vec<_>>(), vec![11, 12]);
+    for m in &mocks {
+        m.assert_hits(1);
+    }
+}
+
+#[tokio::test]
 async fn cancel_task() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);
