@@ -6,6 +6,7 @@ use crate::api::Envelope;
 use crate::protocol::SoftSugarProtocol;
 use mediatask_core::{Error, ErrorKind, Operation, Reconcile, Result, Runtime};
 use mediatask_http::{HttpResponse, OutgoingRequest, Transport};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
@@ -137,6 +138,75 @@ impl Client {
             })),
         }
     }
+}
+
+/// Request plumbing shared by the endpoint functions of [`crate::api`].
+impl Client {
+    /// `POST path` with a JSON `body` as a `Query`, taking `data` from the envelope.
+    pub(crate) async fn post_query<B, T>(&self, action: &str, path: &str, body: &B) -> Result<T>
+    where
+        B: Serialize + ?Sized,
+        T: DeserializeOwned,
+    {
+        let req = OutgoingRequest::post_json(action, path, body)?.with_operation(Operation::Query);
+        Ok(self.send_data(req).await?.0)
+    }
+
+    /// `POST path` with a JSON `body` that creates a job (`operation` is `Submit` for job
+    /// creation: never blindly retried); returns the new task id (see `send_create`).
+    pub(crate) async fn post_create<B>(
+        &self,
+        action: &str,
+        path: impl Into<String>,
+        body: &B,
+        operation: Operation,
+    ) -> Result<i64>
+    where
+        B: Serialize + ?Sized,
+    {
+        let req = OutgoingRequest::post_json(action, path, body)?.with_operation(operation);
+        Ok(self.send_create(req).await?.0)
+    }
+
+    /// `POST path` `{"ids": […]}` as `operation`: the records (a null `data` is none) and the
+    /// request id. An empty `ids` fails locally (nothing is sent).
+    pub(crate) async fn post_ids<T: DeserializeOwned>(
+        &self,
+        action: &str,
+        path: &str,
+        ids: &[i64],
+        operation: Operation,
+    ) -> Result<(Vec<T>, Option<String>)> {
+        if ids.is_empty() {
+            return Err(Error::invalid_field("ids", "must hold at least one id"));
+        }
+        let req = OutgoingRequest::post_json(action, path, &serde_json::json!({ "ids": ids }))?
+            .with_operation(operation);
+        let (items, response) = self.send_list(req).await?;
+        Ok((items, response.request_id))
+    }
+
+    /// Send and take a list from `data` (a null `data` is an empty list).
+    pub(crate) async fn send_list<T: DeserializeOwned>(
+        &self,
+        request: OutgoingRequest,
+    ) -> Result<(Vec<T>, HttpResponse)> {
+        let (data, response): (Option<Vec<T>>, _) = self.send_data(request).await?;
+        Ok((data.unwrap_or_default(), response))
+    }
+}
+
+/// `GET path?id=…` with the JSON content type the task endpoints expect, as `operation`.
+pub(crate) fn get_by_id(
+    action: &str,
+    path: &str,
+    id: i64,
+    operation: Operation,
+) -> OutgoingRequest {
+    OutgoingRequest::get(action, path)
+        .with_header("Content-Type", "application/json")
+        .with_query("id", id.to_string())
+        .with_operation(operation)
 }
 
 fn decorate(e: Error, op: Operation, response: &HttpResponse) -> Error {

@@ -4,11 +4,10 @@
 //! The seed's type tables say Integer for `algoType`/`algoGroup` and String for `statRange`,
 //! while its examples send `"14"` and `1`; the SDK follows the type tables.
 
-use super::{Page, PageRequest, lenient, paginate};
+use super::{Page, PageRequest, lenient};
 use crate::Client;
 use futures::stream::BoxStream;
-use mediatask_core::{Error, Operation, Result};
-use mediatask_http::OutgoingRequest;
+use mediatask_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// Non-voice billing query.
@@ -210,22 +209,17 @@ impl Client {
     /// `POST /api/assist/bill/list`.
     pub async fn list_bills(&self, request: &BillingRequest) -> Result<BillingList<BillRecord>> {
         request.validate()?;
-        let req = OutgoingRequest::post_json("BillList", "/api/assist/bill/list", request)?
-            .with_operation(Operation::Query);
-        Ok(self.send_data(req).await?.0)
+        self.post_query("BillList", "/api/assist/bill/list", request)
+            .await
     }
 
     /// Every bill line matching `request`, page by page.
     pub fn stream_bills(&self, request: BillingRequest) -> BoxStream<'static, Result<BillRecord>> {
-        let client = self.clone();
-        paginate(request.page.clone(), move |page| {
-            let client = client.clone();
-            let request = BillingRequest {
-                page,
-                ..request.clone()
-            };
-            async move { client.list_bills(&request).await.map(|l| l.page) }
-        })
+        self.stream_paged(
+            request,
+            |r| &mut r.page,
+            |client, request| async move { client.list_bills(&request).await.map(|l| l.page) },
+        )
     }
 
     /// `POST /api/assist/bill/voice/list`.
@@ -234,10 +228,8 @@ impl Client {
         request: &VoiceBillingRequest,
     ) -> Result<BillingList<VoiceBillRecord>> {
         request.validate()?;
-        let req =
-            OutgoingRequest::post_json("BillVoiceList", "/api/assist/bill/voice/list", request)?
-                .with_operation(Operation::Query);
-        Ok(self.send_data(req).await?.0)
+        self.post_query("BillVoiceList", "/api/assist/bill/voice/list", request)
+            .await
     }
 
     /// Every voice bill line matching `request`, page by page.
@@ -245,14 +237,8 @@ impl Client {
         &self,
         request: VoiceBillingRequest,
     ) -> BoxStream<'static, Result<VoiceBillRecord>> {
-        let client = self.clone();
-        paginate(request.page.clone(), move |page| {
-            let client = client.clone();
-            let request = VoiceBillingRequest {
-                page,
-                ..request.clone()
-            };
-            async move { client.list_voice_bills(&request).await.map(|l| l.page) }
+        self.stream_paged(request, |r| &mut r.page, |client, request| async move {
+            client.list_voice_bills(&request).await.map(|l| l.page)
         })
     }
 }

@@ -257,6 +257,17 @@ pub(crate) struct WireParamBody {
     pub(crate) thumbnail_url: Option<String>,
 }
 
+impl WireParamBody {
+    /// The body of a file-list create call (file warming, transcode): no thumbnail.
+    fn files<T: Serialize>(material_name: &str, files: &[T]) -> Result<Self> {
+        Ok(WireParamBody {
+            material_name: material_name.to_owned(),
+            param: EmbeddedJson::encode(files)?,
+            thumbnail_url: None,
+        })
+    }
+}
+
 /// One file to preheat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -364,87 +375,79 @@ impl Client {
     /// retried).
     pub async fn create_face_swap(&self, request: &FaceSwapRequest) -> Result<i64> {
         request.validate()?;
-        let req = OutgoingRequest::post_json(
+        self.post_create(
             "FaceSwapCreate",
             "/api/2dvh/v1/material/face/swap/create",
             request,
-        )?
-        .with_operation(Operation::Submit);
-        Ok(self.send_create(req).await?.0)
+            Operation::Submit,
+        )
+        .await
     }
 
     /// Create a content preheating (quick-response library) task; returns the task id.
     pub async fn create_content_preheat(&self, request: &ContentPreheatRequest) -> Result<i64> {
         request.validate()?;
-        let req = OutgoingRequest::post_json(
+        self.post_create(
             "ContentPreheatCreate",
             "/api/2dvh/v1/material/voice/content/repository/create",
             &request.wire()?,
-        )?
-        .with_operation(Operation::Submit);
-        Ok(self.send_create(req).await?.0)
+            Operation::Submit,
+        )
+        .await
     }
 
     /// Create a file warming task; returns the task id.
     pub async fn create_file_warming(&self, request: &FileWarmingRequest) -> Result<i64> {
         request.validate()?;
-        let body = WireParamBody {
-            material_name: request.material_name.clone(),
-            param: EmbeddedJson::encode(&request.files)?,
-            thumbnail_url: None,
-        };
-        let req = OutgoingRequest::post_json(
+        self.post_create(
             "FileWarmingCreate",
             "/api/2dvh/v1/material/file/warming",
-            &body,
-        )?
-        .with_operation(Operation::Submit);
-        Ok(self.send_create(req).await?.0)
+            &WireParamBody::files(&request.material_name, &request.files)?,
+            Operation::Submit,
+        )
+        .await
     }
 
     /// Query preheated files by id (`GET …/warming/query?fileIds=a,b`).
     pub async fn query_file_warming(&self, file_ids: &[String]) -> Result<Vec<WarmingFile>> {
-        if file_ids.is_empty() {
-            return Err(Error::invalid_field("fileIds", "must hold at least one id"));
-        }
+        require_file_ids(file_ids)?;
         let req = OutgoingRequest::get(
             "FileWarmingQuery",
             "/api/2dvh/v1/material/file/warming/query",
         )
         .with_query("fileIds", file_ids.join(","))
         .with_operation(Operation::Query);
-        let (data, _): (Option<Vec<WarmingFile>>, _) = self.send_data(req).await?;
-        Ok(data.unwrap_or_default())
+        Ok(self.send_list(req).await?.0)
     }
 
     /// Delete preheated files; returns the id of the deletion task (`algoType` 45).
     pub async fn delete_file_warming(&self, file_ids: &[String]) -> Result<i64> {
-        if file_ids.is_empty() {
-            return Err(Error::invalid_field("fileIds", "must hold at least one id"));
-        }
-        let req = OutgoingRequest::post_json(
+        require_file_ids(file_ids)?;
+        self.post_create(
             "FileWarmingDelete",
             "/api/2dvh/v1/material/file/warming/del",
             &serde_json::json!({ "fileIds": file_ids }),
-        )?
-        .with_operation(Operation::Manage);
-        Ok(self.send_create(req).await?.0)
+            Operation::Manage,
+        )
+        .await
     }
 
     /// Create a material transcode task; returns the task id.
     pub async fn create_transcode(&self, request: &TranscodeRequest) -> Result<i64> {
         request.validate()?;
-        let body = WireParamBody {
-            material_name: request.material_name.clone(),
-            param: EmbeddedJson::encode(&request.files)?,
-            thumbnail_url: None,
-        };
-        let req = OutgoingRequest::post_json(
+        self.post_create(
             "TranscodeCreate",
             "/api/2dvh/v1/material/file/transcode",
-            &body,
-        )?
-        .with_operation(Operation::Submit);
-        Ok(self.send_create(req).await?.0)
+            &WireParamBody::files(&request.material_name, &request.files)?,
+            Operation::Submit,
+        )
+        .await
     }
+}
+
+fn require_file_ids(file_ids: &[String]) -> Result<()> {
+    if file_ids.is_empty() {
+        return Err(Error::invalid_field("fileIds", "must hold at least one id"));
+    }
+    Ok(())
 }

@@ -177,6 +177,32 @@ impl<T> Page<T> {
     }
 }
 
+impl crate::Client {
+    /// Every item of every page of `request` (its paging fields, reached through `page_of`,
+    /// are the template): `list` fetches one page of a copy of `request` whose paging fields
+    /// are that page's.
+    pub(crate) fn stream_paged<R, T, F, Fut>(
+        &self,
+        mut request: R,
+        page_of: fn(&mut R) -> &mut PageRequest,
+        list: F,
+    ) -> BoxStream<'static, Result<T>>
+    where
+        R: Clone + Send + 'static,
+        T: Send + 'static,
+        F: Fn(crate::Client, R) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+    {
+        let client = self.clone();
+        let template = page_of(&mut request).clone();
+        paginate(template, move |page| {
+            let mut request = request.clone();
+            *page_of(&mut request) = page;
+            list(client.clone(), request)
+        })
+    }
+}
+
 /// Hard stop for page iteration (a vendor that always says "more" cannot loop us forever).
 pub const MAX_PAGES: u32 = 10_000;
 

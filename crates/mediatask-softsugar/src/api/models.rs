@@ -3,11 +3,10 @@
 //! stream over all pages.
 
 use super::embedded::EmbeddedJson;
-use super::{Page, PageRequest, lenient, paginate};
+use super::{Page, PageRequest, lenient};
 use crate::Client;
 use futures::stream::BoxStream;
-use mediatask_core::{Error, Operation, Result};
-use mediatask_http::OutgoingRequest;
+use mediatask_core::{Operation, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -185,157 +184,148 @@ pub struct MaterialPackage {
     pub update_time: Option<String>,
 }
 
+/// One public catalogue: a paged list endpoint and a by-ids endpoint (`(action, path)` each).
+struct Catalog {
+    list: (&'static str, &'static str),
+    by_ids: (&'static str, &'static str),
+}
+
+const AVATAR_MODELS: Catalog = Catalog {
+    list: ("AppearanceList", "/api/2dvh/v1/material/appearance/list"),
+    by_ids: ("Appearance", "/api/2dvh/v1/material/appearance"),
+};
+const TTS_VOICES: Catalog = Catalog {
+    list: ("TtsV3List", "/api/2dvh/v3/material/tts/list"),
+    by_ids: ("TtsV3", "/api/2dvh/v3/material/tts"),
+};
+const LEGACY_TTS_VOICES: Catalog = Catalog {
+    list: ("TtsList", "/api/2dvh/v1/material/tts/list"),
+    by_ids: ("Tts", "/api/2dvh/v1/material/tts"),
+};
+const VIDEO_TEMPLATES: Catalog = Catalog {
+    list: (
+        "VideoTemplateList",
+        "/api/2dvh/v1/material/video/template/list",
+    ),
+    by_ids: ("VideoTemplate", "/api/2dvh/v1/material/video/template"),
+};
+const LIVE_SCRIPTS: Catalog = Catalog {
+    list: ("LiveScriptList", "/api/2dvh/v1/material/live/script/list"),
+    by_ids: ("LiveScript", "/api/2dvh/v1/material/live/script"),
+};
+
 impl Client {
-    async fn list_page<T: DeserializeOwned>(
+    async fn list_catalog<T: DeserializeOwned>(
         &self,
-        action: &str,
-        path: &str,
+        catalog: &Catalog,
         page: &PageRequest,
     ) -> Result<Page<T>> {
-        let req = OutgoingRequest::post_json(action, path, page)?.with_operation(Operation::Query);
-        Ok(self.send_data(req).await?.0)
+        let (action, path) = catalog.list;
+        self.post_query(action, path, page).await
     }
 
-    async fn by_ids<T: DeserializeOwned>(
+    fn stream_catalog<T>(
         &self,
-        action: &str,
-        path: &str,
-        ids: &[i64],
-    ) -> Result<Vec<T>> {
-        if ids.is_empty() {
-            return Err(Error::invalid_field("ids", "must hold at least one id"));
-        }
-        let req = OutgoingRequest::post_json(action, path, &serde_json::json!({ "ids": ids }))?
-            .with_operation(Operation::Query);
-        let (data, _): (Option<Vec<T>>, _) = self.send_data(req).await?;
-        Ok(data.unwrap_or_default())
-    }
-
-    fn stream_list<T>(
-        &self,
-        action: &'static str,
-        path: &'static str,
+        catalog: &Catalog,
         template: PageRequest,
     ) -> BoxStream<'static, Result<T>>
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let client = self.clone();
-        paginate(template, move |page| {
-            let client = client.clone();
-            async move { client.list_page(action, path, &page).await }
-        })
+        let (action, path) = catalog.list;
+        self.stream_paged(
+            template,
+            |p| p,
+            move |client, page| async move { client.post_query(action, path, &page).await },
+        )
+    }
+
+    async fn catalog_by_ids<T: DeserializeOwned>(
+        &self,
+        catalog: &Catalog,
+        ids: &[i64],
+    ) -> Result<Vec<T>> {
+        let (action, path) = catalog.by_ids;
+        Ok(self.post_ids(action, path, ids, Operation::Query).await?.0)
     }
 
     /// `POST /api/2dvh/v1/material/appearance/list`.
     pub async fn list_avatar_models(&self, page: &PageRequest) -> Result<Page<AvatarModel>> {
-        self.list_page(
-            "AppearanceList",
-            "/api/2dvh/v1/material/appearance/list",
-            page,
-        )
-        .await
+        self.list_catalog(&AVATAR_MODELS, page).await
     }
     /// Every public avatar model, page by page.
     pub fn stream_avatar_models(
         &self,
         template: PageRequest,
     ) -> BoxStream<'static, Result<AvatarModel>> {
-        self.stream_list(
-            "AppearanceList",
-            "/api/2dvh/v1/material/appearance/list",
-            template,
-        )
+        self.stream_catalog(&AVATAR_MODELS, template)
     }
     /// `POST /api/2dvh/v1/material/appearance` `{"ids": […]}`.
     pub async fn avatar_models(&self, ids: &[i64]) -> Result<Vec<AvatarModel>> {
-        self.by_ids("Appearance", "/api/2dvh/v1/material/appearance", ids)
-            .await
+        self.catalog_by_ids(&AVATAR_MODELS, ids).await
     }
 
     /// `POST /api/2dvh/v3/material/tts/list` (QID voices).
     pub async fn list_tts_voices(&self, page: &PageRequest) -> Result<Page<VoiceModel>> {
-        self.list_page("TtsV3List", "/api/2dvh/v3/material/tts/list", page)
-            .await
+        self.list_catalog(&TTS_VOICES, page).await
     }
     /// Every public QID voice, page by page.
     pub fn stream_tts_voices(
         &self,
         template: PageRequest,
     ) -> BoxStream<'static, Result<VoiceModel>> {
-        self.stream_list("TtsV3List", "/api/2dvh/v3/material/tts/list", template)
+        self.stream_catalog(&TTS_VOICES, template)
     }
     /// `POST /api/2dvh/v3/material/tts` `{"ids": […]}` (QID voices).
     pub async fn tts_voices(&self, ids: &[i64]) -> Result<Vec<VoiceModel>> {
-        self.by_ids("TtsV3", "/api/2dvh/v3/material/tts", ids).await
+        self.catalog_by_ids(&TTS_VOICES, ids).await
     }
 
     /// `POST /api/2dvh/v1/material/tts/list` (legacy voices).
     pub async fn list_legacy_tts_voices(&self, page: &PageRequest) -> Result<Page<VoiceModel>> {
-        self.list_page("TtsList", "/api/2dvh/v1/material/tts/list", page)
-            .await
+        self.list_catalog(&LEGACY_TTS_VOICES, page).await
     }
     /// Every public legacy voice, page by page.
     pub fn stream_legacy_tts_voices(
         &self,
         template: PageRequest,
     ) -> BoxStream<'static, Result<VoiceModel>> {
-        self.stream_list("TtsList", "/api/2dvh/v1/material/tts/list", template)
+        self.stream_catalog(&LEGACY_TTS_VOICES, template)
     }
     /// `POST /api/2dvh/v1/material/tts` `{"ids": […]}` (legacy voices).
     pub async fn legacy_tts_voices(&self, ids: &[i64]) -> Result<Vec<VoiceModel>> {
-        self.by_ids("Tts", "/api/2dvh/v1/material/tts", ids).await
+        self.catalog_by_ids(&LEGACY_TTS_VOICES, ids).await
     }
 
     /// `POST /api/2dvh/v1/material/video/template/list`.
     pub async fn list_video_templates(&self, page: &PageRequest) -> Result<Page<MaterialPackage>> {
-        self.list_page(
-            "VideoTemplateList",
-            "/api/2dvh/v1/material/video/template/list",
-            page,
-        )
-        .await
+        self.list_catalog(&VIDEO_TEMPLATES, page).await
     }
     /// Every public video template, page by page.
     pub fn stream_video_templates(
         &self,
         template: PageRequest,
     ) -> BoxStream<'static, Result<MaterialPackage>> {
-        self.stream_list(
-            "VideoTemplateList",
-            "/api/2dvh/v1/material/video/template/list",
-            template,
-        )
+        self.stream_catalog(&VIDEO_TEMPLATES, template)
     }
     /// `POST /api/2dvh/v1/material/video/template` `{"ids": […]}`.
     pub async fn video_templates(&self, ids: &[i64]) -> Result<Vec<MaterialPackage>> {
-        self.by_ids("VideoTemplate", "/api/2dvh/v1/material/video/template", ids)
-            .await
+        self.catalog_by_ids(&VIDEO_TEMPLATES, ids).await
     }
 
     /// `POST /api/2dvh/v1/material/live/script/list`.
     pub async fn list_live_scripts(&self, page: &PageRequest) -> Result<Page<MaterialPackage>> {
-        self.list_page(
-            "LiveScriptList",
-            "/api/2dvh/v1/material/live/script/list",
-            page,
-        )
-        .await
+        self.list_catalog(&LIVE_SCRIPTS, page).await
     }
     /// Every public live-streaming script, page by page.
     pub fn stream_live_scripts(
         &self,
         template: PageRequest,
     ) -> BoxStream<'static, Result<MaterialPackage>> {
-        self.stream_list(
-            "LiveScriptList",
-            "/api/2dvh/v1/material/live/script/list",
-            template,
-        )
+        self.stream_catalog(&LIVE_SCRIPTS, template)
     }
     /// `POST /api/2dvh/v1/material/live/script` `{"ids": […]}`.
     pub async fn live_scripts(&self, ids: &[i64]) -> Result<Vec<MaterialPackage>> {
-        self.by_ids("LiveScript", "/api/2dvh/v1/material/live/script", ids)
-            .await
+        self.catalog_by_ids(&LIVE_SCRIPTS, ids).await
     }
 }

@@ -5,12 +5,13 @@ use super::embedded::EmbeddedJson;
 use super::products::{
     Product, ProductKind, QueuePosition, TaskExtend, TaskInfoParam, TaskMessage,
 };
-use super::{Page, PageRequest, lenient, paginate};
+use super::{Page, PageRequest, lenient};
 use crate::Client;
+use crate::client::get_by_id;
 use crate::generated::tables::TASK_STATUS;
 use futures::stream::BoxStream;
 use mediatask_core::spec::lookup_status;
-use mediatask_core::{Error, Operation, Result, TaskStatus, VendorStatus};
+use mediatask_core::{Operation, Result, TaskStatus, VendorStatus};
 use mediatask_http::OutgoingRequest;
 use serde::{Deserialize, Serialize};
 
@@ -227,17 +228,8 @@ impl Client {
         &self,
         ids: &[i64],
     ) -> Result<(Vec<TaskRecord>, Option<String>)> {
-        if ids.is_empty() {
-            return Err(Error::invalid_field("ids", "must hold at least one id"));
-        }
-        let req = OutgoingRequest::post_json(
-            "TaskInfo",
-            "/api/2dvh/v1/task/info",
-            &serde_json::json!({ "ids": ids }),
-        )?
-        .with_operation(Operation::Poll);
-        let (data, response): (Option<Vec<TaskRecord>>, _) = self.send_data(req).await?;
-        Ok((data.unwrap_or_default(), response.request_id))
+        self.post_ids("TaskInfo", "/api/2dvh/v1/task/info", ids, Operation::Poll)
+            .await
     }
 
     /// `POST /api/2dvh/v1/task/listByAccount`.
@@ -245,13 +237,12 @@ impl Client {
         &self,
         request: &ListByAccountRequest,
     ) -> Result<Page<TaskRecord>> {
-        let req = OutgoingRequest::post_json(
+        self.post_query(
             "TaskListByAccount",
             "/api/2dvh/v1/task/listByAccount",
             request,
-        )?
-        .with_operation(Operation::Query);
-        Ok(self.send_data(req).await?.0)
+        )
+        .await
     }
 
     /// Every task of `algo_type`, page by page.
@@ -260,15 +251,15 @@ impl Client {
         algo_type: i64,
         template: PageRequest,
     ) -> BoxStream<'static, Result<TaskRecord>> {
-        let client = self.clone();
-        paginate(template, move |page| {
-            let client = client.clone();
-            async move {
-                client
-                    .list_tasks_by_account(&ListByAccountRequest { algo_type, page })
-                    .await
-            }
-        })
+        let request = ListByAccountRequest {
+            algo_type,
+            page: template,
+        };
+        self.stream_paged(
+            request,
+            |r| &mut r.page,
+            |client, request| async move { client.list_tasks_by_account(&request).await },
+        )
     }
 
     /// `POST /api/2dvh/v1/task/listWithQueue`.
@@ -276,13 +267,12 @@ impl Client {
         &self,
         request: &ListWithQueueRequest,
     ) -> Result<Page<TaskRecord>> {
-        let req = OutgoingRequest::post_json(
+        self.post_query(
             "TaskListWithQueue",
             "/api/2dvh/v1/task/listWithQueue",
             request,
-        )?
-        .with_operation(Operation::Query);
-        Ok(self.send_data(req).await?.0)
+        )
+        .await
     }
 
     /// Every task matching `request` (its page fields are the template), page by page.
@@ -290,24 +280,21 @@ impl Client {
         &self,
         request: ListWithQueueRequest,
     ) -> BoxStream<'static, Result<TaskRecord>> {
-        let client = self.clone();
-        let template = request.page.clone();
-        paginate(template, move |page| {
-            let client = client.clone();
-            let request = ListWithQueueRequest {
-                page,
-                ..request.clone()
-            };
-            async move { client.list_tasks_with_queue(&request).await }
-        })
+        self.stream_paged(
+            request,
+            |r| &mut r.page,
+            |client, request| async move { client.list_tasks_with_queue(&request).await },
+        )
     }
 
     /// `GET /api/2dvh/v1/task/cancel?id=` (in-progress tasks → status 3).
     pub async fn cancel_task(&self, id: i64) -> Result<()> {
-        let req = OutgoingRequest::get("TaskCancel", "/api/2dvh/v1/task/cancel")
-            .with_header("Content-Type", "application/json")
-            .with_query("id", id.to_string())
-            .with_operation(Operation::Cancel);
+        let req = get_by_id(
+            "TaskCancel",
+            "/api/2dvh/v1/task/cancel",
+            id,
+            Operation::Cancel,
+        );
         self.send_unit(req).await.map(|_| ())
     }
 
@@ -334,20 +321,23 @@ impl Client {
     /// `GET /api/2dvh/v1/task/restart?id=`: re-run a failed task (same id). It may be billed
     /// again, so it is treated like a submit: never blindly retried.
     pub async fn restart_task(&self, id: i64) -> Result<i64> {
-        let req = OutgoingRequest::get("TaskRestart", "/api/2dvh/v1/task/restart")
-            .with_header("Content-Type", "application/json")
-            .with_query("id", id.to_string())
-            .with_operation(Operation::Submit);
+        let req = get_by_id(
+            "TaskRestart",
+            "/api/2dvh/v1/task/restart",
+            id,
+            Operation::Submit,
+        );
         Ok(self.send_create(req).await?.0)
     }
 
     /// `GET /api/2dvh/v1/task/phase/cost?id=` (video synthesis only).
     pub async fn task_phase_cost(&self, id: i64) -> Result<Vec<PhaseCost>> {
-        let req = OutgoingRequest::get("TaskPhaseCost", "/api/2dvh/v1/task/phase/cost")
-            .with_header("Content-Type", "application/json")
-            .with_query("id", id.to_string())
-            .with_operation(Operation::Query);
-        let (data, _): (Option<Vec<PhaseCost>>, _) = self.send_data(req).await?;
-        Ok(data.unwrap_or_default())
+        let req = get_by_id(
+            "TaskPhaseCost",
+            "/api/2dvh/v1/task/phase/cost",
+            id,
+            Operation::Query,
+        );
+        Ok(self.send_list(req).await?.0)
     }
 }

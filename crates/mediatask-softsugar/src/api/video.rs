@@ -13,7 +13,6 @@ use super::embedded::EmbeddedJson;
 use super::materials::{in_range, require};
 use crate::Client;
 use mediatask_core::{Error, Operation, Result};
-use mediatask_http::OutgoingRequest;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -246,13 +245,13 @@ impl Client {
             param: &param,
             thumbnail_url: request.thumbnail_url.as_deref(),
         };
-        let req = OutgoingRequest::post_json(
+        self.post_create(
             "VideoSynthesisCreate",
             self.config().video_create_path.clone(),
             &body,
-        )?
-        .with_operation(Operation::Submit);
-        Ok(self.send_create(req).await?.0)
+            Operation::Submit,
+        )
+        .await
     }
 }
 
