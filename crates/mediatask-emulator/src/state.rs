@@ -10,6 +10,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+/// Arrival times kept per vendor (16 bytes each).
+const MAX_ARRIVALS: usize = 4_000_000;
+
 /// How an emulated task will end.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Fate {
@@ -193,6 +196,10 @@ impl VendorCtx {
         let mut inner = self.lock();
         inner.stats.requests += 1;
         if self.config.record_arrivals {
+            if inner.arrivals.len() >= MAX_ARRIVALS {
+                // a long-running emulator keeps the most recent half
+                inner.arrivals.drain(..MAX_ARRIVALS / 2);
+            }
             inner.arrivals.push(now);
         }
         let Some(limit) = self.config.rate_limits.get(self.name).copied() else {
