@@ -39,6 +39,32 @@ pub(crate) fn in_range(field: &str, value: Option<f64>, lo: f64, hi: f64) -> Res
     Ok(())
 }
 
+/// The documented voice ranges of a `param.tts_config`: pitch [-60, 60], speed [0.5, 2],
+/// volume [1, 400] (unset values pass).
+pub(crate) fn voice_ranges(
+    pitch: Option<f64>,
+    speed: Option<f64>,
+    volume: Option<i64>,
+) -> Result<()> {
+    in_range("param.tts_config.pitch_offset", pitch, -60.0, 60.0)?;
+    in_range("param.tts_config.speed_ratio", speed, 0.5, 2.0)?;
+    in_range(
+        "param.tts_config.volume",
+        volume.map(|v| v as f64),
+        1.0,
+        400.0,
+    )
+}
+
+/// A named file-list request: the name is set and there is at least one file.
+fn require_name_and_files(material_name: &str, file_count: usize) -> Result<()> {
+    require("materialName", material_name)?;
+    if file_count == 0 {
+        return Err(Error::invalid_field("files", "must hold at least one file"));
+    }
+    Ok(())
+}
+
 /// `POST /api/2dvh/v1/material/face/swap/create` (internal testing at the vendor).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -218,23 +244,10 @@ impl ContentPreheatRequest {
             require("param.digital_role.face_feature_id", &r.face_feature_id)?;
             require("param.digital_role.name", &r.name)?;
         }
-        in_range(
-            "param.tts_config.pitch_offset",
+        voice_ranges(
             p.tts_config.pitch_offset,
-            -60.0,
-            60.0,
-        )?;
-        in_range(
-            "param.tts_config.speed_ratio",
             p.tts_config.speed_ratio,
-            0.5,
-            2.0,
-        )?;
-        in_range(
-            "param.tts_config.volume",
-            p.tts_config.volume.map(|v| v as f64),
-            1.0,
-            400.0,
+            p.tts_config.volume,
         )
     }
 
@@ -291,10 +304,7 @@ pub struct FileWarmingRequest {
 impl FileWarmingRequest {
     /// Name, at least one file, every id and URL present.
     pub fn validate(&self) -> Result<()> {
-        require("materialName", &self.material_name)?;
-        if self.files.is_empty() {
-            return Err(Error::invalid_field("files", "must hold at least one file"));
-        }
+        require_name_and_files(&self.material_name, self.files.len())?;
         for (i, f) in self.files.iter().enumerate() {
             require(&format!("files[{i}].fileId"), &f.file_id)?;
             require_url(&format!("files[{i}].fileUrl"), &f.file_url)?;
@@ -324,10 +334,7 @@ pub struct TranscodeRequest {
 impl TranscodeRequest {
     /// Name, at least one file, every URL present.
     pub fn validate(&self) -> Result<()> {
-        require("materialName", &self.material_name)?;
-        if self.files.is_empty() {
-            return Err(Error::invalid_field("files", "must hold at least one file"));
-        }
+        require_name_and_files(&self.material_name, self.files.len())?;
         for (i, f) in self.files.iter().enumerate() {
             require_url(&format!("files[{i}].fileUrl"), &f.file_url)?;
         }

@@ -10,7 +10,7 @@
 //! (a GUESS by analogy; `Capabilities.endpoint_confirmed = false`).
 
 use super::embedded::EmbeddedJson;
-use super::materials::{in_range, require};
+use super::materials::{require, voice_ranges};
 use crate::Client;
 use mediatask_core::{Error, Operation, Result};
 use serde::{Deserialize, Serialize};
@@ -222,14 +222,7 @@ impl VideoSynthesisRequest {
             ));
         }
         if let Some(t) = &p.tts_config {
-            in_range("param.tts_config.pitch_offset", t.pitch_offset, -60.0, 60.0)?;
-            in_range("param.tts_config.speed_ratio", t.speed_ratio, 0.5, 2.0)?;
-            in_range(
-                "param.tts_config.volume",
-                t.volume.map(|v| v as f64),
-                1.0,
-                400.0,
-            )?;
+            voice_ranges(t.pitch_offset, t.speed_ratio, t.volume)?;
         }
         Ok(())
     }
