@@ -30,18 +30,16 @@ fn bill_request() -> BillingRequest {
 async fn bill_list() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);
-    let m = server.mock(|when, then| {
-        when.method(POST)
-            .path("/api/assist/bill/list")
-            .header("authorization", BEARER)
-            .header("content-type", "application/json")
-            .json_body(json!({
-                "owner": 41, "algoGroup": 14, "algoType": 14,
-                "billStartTime": "2024-12-04 00:00:00", "billEndTime": "2025-01-02 23:59:59",
-                "pageNo": 1, "pageSize": 10, "sortName": ""
-            }));
-        then.status(200).body(fixture("bill_list"));
-    });
+    let m = mock_post(
+        &server,
+        "/api/assist/bill/list",
+        json!({
+            "owner": 41, "algoGroup": 14, "algoType": 14,
+            "billStartTime": "2024-12-04 00:00:00", "billEndTime": "2025-01-02 23:59:59",
+            "pageNo": 1, "pageSize": 10, "sortName": ""
+        }),
+        "bill_list",
+    );
     let list = client(&server).list_bills(&bill_request()).await.unwrap();
     assert_eq!(list.used_sum.as_deref(), Some("0.55"));
     assert_eq!(list.page.result.len(), 3);
@@ -59,19 +57,17 @@ async fn bill_list() {
 async fn voice_bill_list() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);
-    let m = server.mock(|when, then| {
-        when.method(POST)
-            .path("/api/assist/bill/voice/list")
-            .header("authorization", BEARER)
-            .header("content-type", "application/json")
-            .json_body(json!({
-                "owner": 41, "algoType": 30,
-                "billStartTime": "2024-12-04 00:00:00", "billEndTime": "2025-01-03 23:59:59",
-                "algoSubType1": "", "algoSubType2": "", "statRange": "1",
-                "pageNo": 1, "pageSize": 10
-            }));
-        then.status(200).body(fixture("bill_voice_list"));
-    });
+    let m = mock_post(
+        &server,
+        "/api/assist/bill/voice/list",
+        json!({
+            "owner": 41, "algoType": 30,
+            "billStartTime": "2024-12-04 00:00:00", "billEndTime": "2025-01-03 23:59:59",
+            "algoSubType1": "", "algoSubType2": "", "statRange": "1",
+            "pageNo": 1, "pageSize": 10
+        }),
+        "bill_voice_list",
+    );
     let list = client(&server)
         .list_voice_bills(&VoiceBillingRequest {
             owner: 41,

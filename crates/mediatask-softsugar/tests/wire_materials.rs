@@ -17,14 +17,12 @@ use serde_json::json;
 async fn face_swap_create() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);
-    let m = server.mock(|when, then| {
-        when.method(POST)
-            .path("/api/2dvh/v1/material/face/swap/create")
-            .header("authorization", BEARER)
-            .header("content-type", "application/json")
-            .json_body(json!({"facePhotoUrl": "https://x/face.png", "videoUrl": "https://x/v.mp4", "materialName": "materialName"}));
-        then.status(200).body(fixture("face_swap_create"));
-    });
+    let m = mock_post(
+        &server,
+        "/api/2dvh/v1/material/face/swap/create",
+        json!({"facePhotoUrl": "https://x/face.png", "videoUrl": "https://x/v.mp4", "materialName": "materialName"}),
+        "face_swap_create",
+    );
     let id = client(&server)
         .create_face_swap(&FaceSwapRequest {
             face_photo_url: "https://x/face.png".into(),
@@ -100,18 +98,16 @@ fn preheat_request() -> ContentPreheatRequest {
 async fn content_preheat_create_sends_the_documented_param_text() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);
-    let m = server.mock(|when, then| {
-        when.method(POST)
-            .path("/api/2dvh/v1/material/voice/content/repository/create")
-            .header("authorization", BEARER)
-            .header("content-type", "application/json")
-            .json_body(json!({
-                "materialName": "534",
-                "param": PREHEAT_PARAM,
-                "thumbnailUrl": "https://xxx/materials/33/demo_20230228104258028_20230720185601860.jpg"
-            }));
-        then.status(200).body(fixture("content_preheat_create"));
-    });
+    let m = mock_post(
+        &server,
+        "/api/2dvh/v1/material/voice/content/repository/create",
+        json!({
+            "materialName": "534",
+            "param": PREHEAT_PARAM,
+            "thumbnailUrl": "https://xxx/materials/33/demo_20230228104258028_20230720185601860.jpg"
+        }),
+        "content_preheat_create",
+    );
     assert_eq!(
         client(&server)
             .create_content_preheat(&preheat_request())
@@ -152,17 +148,15 @@ fn content_preheat_rules() {
 async fn file_warming_create() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);
-    let m = server.mock(|when, then| {
-        when.method(POST)
-            .path("/api/2dvh/v1/material/file/warming")
-            .header("authorization", BEARER)
-            .header("content-type", "application/json")
-            .json_body(json!({
-                "materialName": "XX场景预热",
-                "param": "[{\"fileId\":\"9b158cc9-8e42-4d09-b928-49dd9941d921\",\"fileUrl\":\"https://xxx/xxx.png\"},{\"fileId\":\"9b158cc9-8e42-4d09-b928-49dd9941d922\",\"fileUrl\":\"https://xxx/xxx.jpg\"}]"
-            }));
-        then.status(200).body(fixture("file_warming_create"));
-    });
+    let m = mock_post(
+        &server,
+        "/api/2dvh/v1/material/file/warming",
+        json!({
+            "materialName": "XX场景预热",
+            "param": "[{\"fileId\":\"9b158cc9-8e42-4d09-b928-49dd9941d921\",\"fileUrl\":\"https://xxx/xxx.png\"},{\"fileId\":\"9b158cc9-8e42-4d09-b928-49dd9941d922\",\"fileUrl\":\"https://xxx/xxx.jpg\"}]"
+        }),
+        "file_warming_create",
+    );
     let id = client(&server)
         .create_file_warming(&FileWarmingRequest {
             material_name: "XX场景预热".into(),
@@ -215,14 +209,12 @@ async fn file_warming_query() {
 async fn file_warming_delete() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);
-    let m = server.mock(|when, then| {
-        when.method(POST)
-            .path("/api/2dvh/v1/material/file/warming/del")
-            .header("authorization", BEARER)
-            .header("content-type", "application/json")
-            .json_body(json!({"fileIds": ["9b158cc9-8e42-4d09-b928-49dd9941d921", "9b158cc9-8e42-4d09-b928-49dd9941d922"]}));
-        then.status(200).body(fixture("file_warming_delete"));
-    });
+    let m = mock_post(
+        &server,
+        "/api/2dvh/v1/material/file/warming/del",
+        json!({"fileIds": ["9b158cc9-8e42-4d09-b928-49dd9941d921", "9b158cc9-8e42-4d09-b928-49dd9941d922"]}),
+        "file_warming_delete",
+    );
     let id = client(&server)
         .delete_file_warming(&[
             "9b158cc9-8e42-4d09-b928-49dd9941d921".into(),
@@ -238,14 +230,12 @@ async fn file_warming_delete() {
 async fn transcode_create() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);
-    let m = server.mock(|when, then| {
-        when.method(POST)
-            .path("/api/2dvh/v1/material/file/transcode")
-            .header("authorization", BEARER)
-            .header("content-type", "application/json")
-            .json_body(json!({"materialName": "XX", "param": "[{\"fileUrl\":\"https://xxx/xxx.mp4\"},{\"fileUrl\":\"https://xxx/xxx.mp4\"}]"}));
-        then.status(200).body(fixture("transcode_create"));
-    });
+    let m = mock_post(
+        &server,
+        "/api/2dvh/v1/material/file/transcode",
+        json!({"materialName": "XX", "param": "[{\"fileUrl\":\"https://xxx/xxx.mp4\"},{\"fileUrl\":\"https://xxx/xxx.mp4\"}]"}),
+        "transcode_create",
+    );
     let id = client(&server)
         .create_transcode(&TranscodeRequest {
             material_name: "XX".into(),

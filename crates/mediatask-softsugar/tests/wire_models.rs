@@ -10,23 +10,6 @@ use httpmock::prelude::*;
 use mediatask_softsugar::api::PageRequest;
 use serde_json::json;
 
-fn mock_post<'a>(
-    server: &'a MockServer,
-    path: &str,
-    body: serde_json::Value,
-    fixture_name: &str,
-) -> httpmock::Mock<'a> {
-    let text = fixture(fixture_name);
-    server.mock(|when, then| {
-        when.method(POST)
-            .path(path)
-            .header("authorization", BEARER)
-            .header("content-type", "application/json")
-            .json_body(body);
-        then.status(200).body(text);
-    })
-}
-
 #[tokio::test]
 async fn avatar_models_list_and_by_ids() {
     let server = MockServer::start_async().await;

@@ -16,14 +16,12 @@ use serde_json::json;
 async fn task_info_case1_video() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);
-    let m = server.mock(|when, then| {
-        when.method(POST)
-            .path("/api/2dvh/v1/task/info")
-            .header("authorization", BEARER)
-            .header("content-type", "application/json")
-            .json_body(json!({"ids": [7, 27]}));
-        then.status(200).body(fixture("case1_task_info_video"));
-    });
+    let m = mock_post(
+        &server,
+        "/api/2dvh/v1/task/info",
+        json!({"ids": [7, 27]}),
+        "case1_task_info_video",
+    );
     let records = client(&server).task_info(&[7, 27]).await.unwrap();
     let r = &records[0];
     assert_eq!(
@@ -46,14 +44,12 @@ async fn task_info_case1_video() {
 async fn list_by_account_with_double_encoded_product_param() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);
-    let m = server.mock(|when, then| {
-        when.method(POST)
-            .path("/api/2dvh/v1/task/listByAccount")
-            .header("authorization", BEARER)
-            .header("content-type", "application/json")
-            .json_body(json!({"algoType": 12, "pageNo": 1, "pageSize": 10}));
-        then.status(200).body(fixture("list_by_account"));
-    });
+    let m = mock_post(
+        &server,
+        "/api/2dvh/v1/task/listByAccount",
+        json!({"algoType": 12, "pageNo": 1, "pageSize": 10}),
+        "list_by_account",
+    );
     let page = client(&server)
         .list_tasks_by_account(&ListByAccountRequest {
             algo_type: 12,

@@ -59,6 +59,25 @@ pub fn mock_token<'a>(server: &'a MockServer, token: &str) -> Mock<'a> {
     })
 }
 
+/// `POST path` with the bearer token, the JSON content type and exactly `body`, answering 200
+/// with the fixture `fixture_name`.
+pub fn mock_post<'a>(
+    server: &'a MockServer,
+    path: &str,
+    body: Value,
+    fixture_name: &str,
+) -> Mock<'a> {
+    let text = fixture(fixture_name);
+    server.mock(|when, then| {
+        when.method(POST)
+            .path(path)
+            .header("authorization", BEARER)
+            .header("content-type", "application/json")
+            .json_body(body);
+        then.status(200).body(text);
+    })
+}
+
 pub fn ok(data: Value) -> Value {
     json!({"code": 0, "message": "success", "data": data})
 }
