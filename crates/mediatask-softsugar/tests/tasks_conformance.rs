@@ -16,7 +16,7 @@ use mediatask_softsugar::tasks::TaskByIdRequest;
 use mediatask_softsugar::{
     ContentPreheat, FaceSwap, FileWarming, TaskById, Transcode, VideoSynthesis,
 };
-use mediatask_testkit::conformance::{self, Suite};
+use mediatask_testkit::conformance::{self, Report, Suite};
 use serde_json::json;
 use std::time::Duration;
 
@@ -57,6 +57,22 @@ fn secrets() -> Vec<String> {
     vec![APP_KEY.to_owned(), TOKEN.to_owned()]
 }
 
+/// The shared conformance suite for `task` of `kind`: submits `request`, polls the RUNNING and
+/// FINISHED handles, and checks the account secrets stay out of Debug output and errors.
+async fn run_suite<T: MediaTask>(task: &T, kind: &str, request: T::Request) -> Report
+where
+    T::Output: std::fmt::Debug,
+{
+    conformance::run(Suite {
+        task,
+        submit: Some(request),
+        running: handle(kind, RUNNING),
+        finished: handle(kind, FINISHED),
+        secrets: secrets(),
+    })
+    .await
+}
+
 fn video_product() -> serde_json::Value {
     json!(
         "{\"duration\": 880, \"thumbPath\": \"https://cdn/t.png\", \"videoPath\": \"https://cdn/v.mp4\"}"
@@ -82,14 +98,7 @@ async fn face_swap_conformance() {
         json!("{\"thumbPath\": \"https://cdn/t.png\", \"pkgPath\": \"https://cdn/r.mp4\"}"),
     );
     let task = FaceSwap::new(client(&server));
-    let report = conformance::run(Suite {
-        task: &task,
-        submit: Some(face_swap_request()),
-        running: handle("face_swap", RUNNING),
-        finished: handle("face_swap", FINISHED),
-        secrets: secrets(),
-    })
-    .await;
+    let report = run_suite(&task, "face_swap", face_swap_request()).await;
     assert_eq!(report.submitted.unwrap().task_id, SUBMITTED.to_string());
     assert!(matches!(
         report.cancel_after_terminal,
@@ -122,14 +131,7 @@ async fn video_synthesis_conformance() {
     mock_infos(&server, 14, video_product());
     let task = VideoSynthesis::new(client(&server));
     assert!(!task.info().capabilities.endpoint_confirmed);
-    conformance::run(Suite {
-        task: &task,
-        submit: Some(video_request()),
-        running: handle("video_synthesis", RUNNING),
-        finished: handle("video_synthesis", FINISHED),
-        secrets: secrets(),
-    })
-    .await;
+    run_suite(&task, "video_synthesis", video_request()).await;
 }
 
 #[tokio::test]
@@ -139,19 +141,17 @@ async fn file_warming_conformance() {
     mock_create(&server, "/api/2dvh/v1/material/file/warming");
     mock_infos(&server, 43, json!("{\"fileWarmingDetails\": []}"));
     let task = FileWarming::new(client(&server));
-    let report = conformance::run(Suite {
-        task: &task,
-        submit: Some(FileWarmingRequest {
+    let report = run_suite(
+        &task,
+        "file_warming",
+        FileWarmingRequest {
             material_name: "n".into(),
             files: vec![FileWarmingItem {
                 file_id: "a".into(),
                 file_url: "https://x/a.png".into(),
             }],
-        }),
-        running: handle("file_warming", RUNNING),
-        finished: handle("file_warming", FINISHED),
-        secrets: secrets(),
-    })
+        },
+    )
     .await;
     assert_eq!(
         report.cancel_after_terminal,
@@ -172,18 +172,16 @@ async fn transcode_conformance() {
         ),
     );
     let task = Transcode::new(client(&server));
-    conformance::run(Suite {
-        task: &task,
-        submit: Some(TranscodeRequest {
+    run_suite(
+        &task,
+        "transcode",
+        TranscodeRequest {
             material_name: "n".into(),
             files: vec![TranscodeItem {
                 file_url: "https://x/a.mp4".into(),
             }],
-        }),
-        running: handle("transcode", RUNNING),
-        finished: handle("transcode", FINISHED),
-        secrets: secrets(),
-    })
+        },
+    )
     .await;
     let out = task.result(&handle("transcode", FINISHED)).await.unwrap();
     assert_eq!(out.artifacts.len(), 1);
@@ -205,14 +203,7 @@ async fn content_preheat_conformance() {
         "param": {"type": "startup_script", "tts_config": {"qid": "q"}, "voice_content": [{"tts_query": {"content": "hi"}}]}
     }))
     .unwrap();
-    conformance::run(Suite {
-        task: &task,
-        submit: Some(request),
-        running: handle("content_preheat", RUNNING),
-        finished: handle("content_preheat", FINISHED),
-        secrets: secrets(),
-    })
-    .await;
+    run_suite(&task, "content_preheat", request).await;
 }
 
 #[tokio::test]
@@ -221,14 +212,7 @@ async fn task_by_id_conformance() {
     let _t = mock_token(&server, TOKEN);
     mock_infos(&server, 14, video_product());
     let task = TaskById::new(client(&server));
-    conformance::run(Suite {
-        task: &task,
-        submit: Some(TaskByIdRequest { id: SUBMITTED }),
-        running: handle("task_by_id", RUNNING),
-        finished: handle("task_by_id", FINISHED),
-        secrets: secrets(),
-    })
-    .await;
+    run_suite(&task, "task_by_id", TaskByIdRequest { id: SUBMITTED }).await;
 }
 
 fn mock_info_status<'a>(
