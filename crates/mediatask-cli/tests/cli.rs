@@ -370,7 +370,7 @@ async fn a_saved_handle_is_resumed_by_a_second_process_after_the_first_is_killed
     for vendor in compiled() {
         let (kind, req) = first_sample(&vendor);
         let handle_file = h.path(&format!("{vendor}-resume.json"));
-        let mut first = h.spawn(&[
+        let mut first = common::KillOnDrop(h.spawn(&[
             "run",
             &vendor,
             kind,
@@ -380,7 +380,7 @@ async fn a_saved_handle_is_resumed_by_a_second_process_after_the_first_is_killed
             &handle_file,
             "--output",
             "json",
-        ]);
+        ]));
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
         while std::fs::metadata(&handle_file)
             .map(|m| m.len())
@@ -394,8 +394,8 @@ async fn a_saved_handle_is_resumed_by_a_second_process_after_the_first_is_killed
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
-        first.kill().unwrap();
-        let status = first.wait().unwrap();
+        first.0.kill().unwrap();
+        let status = first.0.wait().unwrap();
         assert!(
             !status.success(),
             "the first process should have been killed mid-wait"
@@ -427,13 +427,15 @@ async fn the_emulator_process_prints_its_urls_and_serves_cli_calls() {
     let Some(vendor) = vendors.first().cloned() else {
         return;
     };
-    let mut emu = std::process::Command::new(common::BIN)
-        .args(["emulator", "--port", "0", "--step-ms", "50"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = emu.stdout.take().unwrap();
+    let mut emu = common::KillOnDrop(
+        std::process::Command::new(common::BIN)
+            .args(["emulator", "--port", "0", "--step-ms", "50"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = emu.0.stdout.take().unwrap();
     let line = tokio::task::spawn_blocking(move || {
         use std::io::BufRead;
         let mut line = String::new();
@@ -476,8 +478,7 @@ async fn the_emulator_process_prints_its_urls_and_serves_cli_calls() {
     let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap();
-    let _ = emu.kill();
-    let _ = emu.wait();
+    drop(emu);
     assert!(out.status.success(), "{out:?}");
 }
 

@@ -349,3 +349,13 @@ pub fn compiled() -> Vec<String> {
     names.dedup();
     names
 }
+
+/// A child process killed when dropped (so a failing test leaves no process behind).
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
