@@ -16,7 +16,6 @@ use crate::api::{TaskRecord, lenient};
 use crate::generated::tables::TASK_STATUS;
 use chrono::{DateTime, Utc};
 use mediatask_core::secret::constant_time_eq;
-use mediatask_core::spec::lookup_status;
 use mediatask_core::{Error, ErrorKind, Operation, Result, TaskStatus};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -61,8 +60,7 @@ fn required_i64<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<i
 impl CallbackPayload {
     /// The normalised status the callback claims.
     pub fn status(&self) -> TaskStatus {
-        let code = self.status.map(|s| s.to_string()).unwrap_or_default();
-        lookup_status(TASK_STATUS, &code).map_or(TaskStatus::Unknown, |r| r.status)
+        crate::api::normalized_status(TASK_STATUS, self.status)
     }
 }
 

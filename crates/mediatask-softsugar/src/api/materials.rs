@@ -371,9 +371,7 @@ impl WarmingFile {
     /// assert_eq!(f.normalized_status(), mediatask_core::TaskStatus::Succeeded);
     /// ```
     pub fn normalized_status(&self) -> mediatask_core::TaskStatus {
-        let code = self.status.map(|s| s.to_string()).unwrap_or_default();
-        mediatask_core::spec::lookup_status(crate::generated::tables::WARMING_FILE_STATUS, &code)
-            .map_or(mediatask_core::TaskStatus::Unknown, |r| r.status)
+        super::normalized_status(crate::generated::tables::WARMING_FILE_STATUS, self.status)
     }
 }
 

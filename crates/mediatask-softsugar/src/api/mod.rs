@@ -81,6 +81,17 @@ impl<T: DeserializeOwned> Envelope<T> {
     }
 }
 
+/// A numeric vendor status normalised through a generated status table (absent or unmapped
+/// codes → `Unknown`).
+pub(crate) fn normalized_status(
+    table: &'static [mediatask_core::spec::StatusEntry],
+    code: Option<i64>,
+) -> mediatask_core::TaskStatus {
+    let code = code.map(|s| s.to_string()).unwrap_or_default();
+    mediatask_core::spec::lookup_status(table, &code)
+        .map_or(mediatask_core::TaskStatus::Unknown, |r| r.status)
+}
+
 /// Sort order of list endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -177,9 +177,10 @@ pub struct VoiceModelProduct {
 impl VoiceModelProduct {
     /// The voice-training sub-status normalised through `VOICE_TASK_STATUS`.
     pub fn normalized_status(&self) -> mediatask_core::TaskStatus {
-        let code = self.task_status.map(|s| s.to_string()).unwrap_or_default();
-        mediatask_core::spec::lookup_status(crate::generated::tables::VOICE_TASK_STATUS, &code)
-            .map_or(mediatask_core::TaskStatus::Unknown, |r| r.status)
+        super::normalized_status(
+            crate::generated::tables::VOICE_TASK_STATUS,
+            self.task_status,
+        )
     }
 }
 
