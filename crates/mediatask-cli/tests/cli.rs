@@ -592,3 +592,48 @@ async fn the_demo_runs_one_job_per_vendor_and_says_it_uses_the_emulator() {
     }
     let _ = std::fs::remove_dir_all(&out_dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documented_job_failure_codes_reach_the_user() {
+    let h = Harness::start(cfg()).await;
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "reccloud",
+            &["-11", "-8", "-7", "-5", "-4", "-3", "-2", "-1"],
+        ),
+        ("vozo", &["10001", "10012", "10045"]),
+        (
+            "tencent-vod",
+            &[
+                "InvalidParameter.VoilationContent",
+                "RequestLimitExceeded",
+                "FailedOperation",
+            ],
+        ),
+    ];
+    let vendors = compiled();
+    let mut runs = Vec::new();
+    for (vendor, codes) in cases {
+        if !vendors.iter().any(|v| v == vendor) {
+            continue;
+        }
+        let (kind, req) = first_sample(vendor);
+        for code in *codes {
+            runs.push((vendor, kind, req.clone(), *code));
+        }
+    }
+    // one at a time per vendor: each fault applies to the next submit
+    for (vendor, kind, req, code) in runs {
+        h.emu
+            .inject(FaultRule::parse(&format!("{vendor}:fail={code}:submit")).unwrap())
+            .unwrap();
+        let out = h.cli(&["run", vendor, kind, "--input", &req]).await;
+        assert_eq!(out.code, 3, "{vendor} {code}: {out:?}");
+        let last = out.stderr.lines().last().unwrap_or("");
+        assert!(last.starts_with("error: "), "{out:?}");
+        assert!(
+            last.contains(code),
+            "{vendor}: vendor code {code} missing: {last}"
+        );
+    }
+}
