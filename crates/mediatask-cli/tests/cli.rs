@@ -637,3 +637,46 @@ async fn documented_job_failure_codes_reach_the_user() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_submit_answer_is_outcome_unknown_too() {
+    let h = Harness::start(cfg()).await;
+    let vendors = compiled();
+    let expected = [
+        cfg!(feature = "tencent-vod"),
+        cfg!(feature = "softsugar"),
+        cfg!(feature = "xjc"),
+        cfg!(feature = "reccloud"),
+        cfg!(feature = "vozo"),
+    ];
+    let expected = if cfg!(feature = "full") {
+        5
+    } else {
+        expected.iter().filter(|b| **b).count()
+    };
+    assert_eq!(
+        vendors.len(),
+        expected,
+        "every compiled-in vendor is listed"
+    );
+    for vendor in vendors {
+        let (kind, req) = first_sample(&vendor);
+        for how in ["html", "truncated"] {
+            let before = h.emu.stats(&vendor).unwrap().jobs_created;
+            h.emu
+                .inject(FaultRule::parse(&format!("{vendor}:{how}:submit")).unwrap())
+                .unwrap();
+            let out = h.cli(&["submit", &vendor, kind, "--input", &req]).await;
+            let created = h.emu.stats(&vendor).unwrap().jobs_created - before;
+            assert_eq!(
+                created, 1,
+                "{vendor}/{how}: the emulator executed the submit"
+            );
+            assert_eq!(
+                out.code, 6,
+                "{vendor}/{how}: a job exists, so outcome unknown: {out:?}"
+            );
+            out.assert_one_clean_error_line();
+        }
+    }
+}
