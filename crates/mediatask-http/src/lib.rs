@@ -32,7 +32,7 @@ mod transport;
 pub use config::{HttpConfig, LimitConfig, RetryPolicy};
 pub use deadline::{current_deadline, with_deadline};
 pub use download::download;
-pub use limiter::{Limiter, TaskSlot};
+pub use limiter::{Admission, Limiter, TaskSlot};
 pub use protocol::VendorProtocol;
 pub use request::{HttpResponse, Method, OutgoingRequest, decode_json};
 pub use transport::{Transport, parse_retry_after};

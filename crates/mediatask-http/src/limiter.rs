@@ -3,11 +3,13 @@
 //! named pools capping tasks in flight.
 //!
 //! A sliding-window log is used instead of a token bucket (GCRA): a bucket of burst N refills
-//! continuously and so admits N+1 requests in some one-second windows; the log cannot.
+//! continuously and so admits N+1 requests in some one-second windows; the log cannot. A request
+//! keeps its place while in flight and for one second after its answer, so the bound holds at
+//! the vendor (which counts arrivals) whatever the network latency (ADR 0002).
 
 use crate::config::LimitConfig;
 use mediatask_core::{Error, ErrorKind, Operation, Result, Runtime};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -20,12 +22,37 @@ pub struct Limiter {
     provider: &'static str,
     config: LimitConfig,
     runtime: Runtime,
-    windows: Mutex<HashMap<String, VecDeque<Instant>>>,
+    windows: Mutex<HashMap<String, Vec<Entry>>>,
+    next_id: std::sync::atomic::AtomicU64,
+    completed: tokio::sync::Notify,
     pools: HashMap<String, Arc<Semaphore>>,
     bound: Mutex<HashMap<String, OwnedSemaphorePermit>>,
 }
 
 const GLOBAL: &str = "";
+
+/// One admitted request in a window: in flight (`done: None`) or answered at `done`.
+#[derive(Debug)]
+struct Entry {
+    id: u64,
+    done: Option<Instant>,
+}
+
+/// A request's place in the rate windows, held while it is in flight. Dropping it (when the
+/// answer arrived or the attempt failed) starts the one-second countdown of that place.
+#[derive(Debug)]
+#[must_use = "hold the admission until the request's answer arrived"]
+pub struct Admission {
+    place: Option<(Arc<Limiter>, Vec<String>, u64)>,
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        if let Some((limiter, keys, id)) = self.place.take() {
+            limiter.finish(&keys, id);
+        }
+    }
+}
 
 impl Limiter {
     /// A limiter for one account.
@@ -40,6 +67,8 @@ impl Limiter {
             config,
             runtime,
             windows: Mutex::new(HashMap::new()),
+            next_id: std::sync::atomic::AtomicU64::new(0),
+            completed: tokio::sync::Notify::new(),
             pools,
             bound: Mutex::new(HashMap::new()),
         }
@@ -61,58 +90,144 @@ impl Limiter {
         v
     }
 
-    /// Wait until one more request for `action` fits every window, then record it.
+    /// Wait until one more request for `action` fits every window, then record it as arrived
+    /// now (for callers that do not track completion; the transport uses [`Limiter::admit`]).
     /// Fails with `Timeout` (nothing sent) when that moment is past `deadline`.
     pub async fn acquire(&self, action: &str, deadline: Option<Instant>) -> Result<()> {
-        if self.config.requests_per_second.is_none()
+        if let Some((keys, id)) = self.admit_inner(action, deadline).await? {
+            self.finish(&keys, id);
+        }
+        Ok(())
+    }
+
+    /// Wait until one more request for `action` fits every window and reserve its place. The
+    /// place counts as "arriving now" until the returned [`Admission`] is dropped (when the
+    /// answer came back); from then on it occupies the window for one more second. So the
+    /// vendor, which counts arrivals, never sees more than N requests in any sliding second,
+    /// however long each request took to reach it (ADR 0002).
+    ///
+    /// Fails with `Timeout` (nothing sent) when admission would come after `deadline`.
+    pub async fn admit(
+        self: &Arc<Self>,
+        action: &str,
+        deadline: Option<Instant>,
+    ) -> Result<Admission> {
+        let place = self.admit_inner(action, deadline).await?;
+        Ok(Admission {
+            place: place.map(|(keys, id)| (self.clone(), keys, id)),
+        })
+    }
+
+    fn is_unlimited(&self) -> bool {
+        self.config.requests_per_second.is_none()
             && self.config.action_requests_per_second.is_empty()
-        {
-            return Ok(()); // no rate limit configured: no lock, no allocation
+    }
+
+    async fn admit_inner(
+        &self,
+        action: &str,
+        deadline: Option<Instant>,
+    ) -> Result<Option<(Vec<String>, u64)>> {
+        if self.is_unlimited() {
+            return Ok(None); // no rate limit configured: no lock, no allocation
         }
         let limits = self.limits_for(action);
         if limits.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let window = WINDOW + self.config.window_margin;
         loop {
+            // register for completion wake-ups before looking, so none is missed
+            let completed = self.completed.notified();
+            tokio::pin!(completed);
+            completed.as_mut().enable();
             let (now, ready_at) = {
                 let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-                // read the clock under the lock: stamps stay sorted and never stale
+                // read the clock under the lock: stamps stay ordered and never stale
                 let now = self.runtime.clock.now();
-                let mut ready_at = now;
+                let mut full = false;
+                // the earliest moment every full window frees a place; None = only a completion can
+                let mut ready_at: Option<Instant> = Some(now);
                 for (key, n) in &limits {
                     let log = windows.entry((*key).to_owned()).or_default();
-                    while log
-                        .front()
-                        .is_some_and(|t| now.saturating_duration_since(*t) >= window)
-                    {
-                        log.pop_front();
-                    }
+                    log.retain(|e| {
+                        e.done
+                            .is_none_or(|t| now.saturating_duration_since(t) < window)
+                    });
                     if log.len() >= *n as usize {
-                        // the oldest of the last n must leave the window first
-                        let oldest = log[log.len() - *n as usize];
-                        ready_at = ready_at.max(oldest + window);
+                        full = true;
+                        let frees_at = log.iter().filter_map(|e| e.done).min().map(|t| t + window);
+                        ready_at = match (ready_at, frees_at) {
+                            (Some(a), Some(b)) => Some(a.max(b)),
+                            _ => None,
+                        };
                     }
                 }
-                if ready_at <= now {
+                if !full {
+                    let id = self
+                        .next_id
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let mut keys = Vec::with_capacity(limits.len());
                     for (key, _) in &limits {
-                        windows.entry((*key).to_owned()).or_default().push_back(now);
+                        windows
+                            .entry((*key).to_owned())
+                            .or_default()
+                            .push(Entry { id, done: None });
+                        keys.push((*key).to_owned());
                     }
-                    return Ok(());
+                    return Ok(Some((keys, id)));
                 }
                 (now, ready_at)
             };
-            if deadline.is_some_and(|d| ready_at > d) {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!(
-                        "rate limiter would delay `{action}` past the deadline; nothing was sent"
-                    ),
-                )
-                .with_provider(self.provider));
+            let past_deadline = deadline.is_some_and(|d| ready_at.map_or(now >= d, |r| r > d));
+            if past_deadline {
+                return Err(self.deadline_error(action));
             }
-            self.runtime.sleeper.sleep(ready_at - now).await;
+            match (ready_at, deadline) {
+                // a place frees by time: sleep until then (or until an answer frees one sooner)
+                (Some(at), _) => {
+                    tokio::select! {
+                        _ = &mut completed => {}
+                        _ = self.runtime.sleeper.sleep(at.saturating_duration_since(now)) => {}
+                    }
+                }
+                // every place is held by a request in flight: only an answer frees one. That is
+                // an event, not a schedule, so it is bounded by a real-time timer (like
+                // task-slot waits), not by the injected sleeper.
+                (None, Some(d)) => {
+                    let wait = d.saturating_duration_since(now);
+                    if tokio::time::timeout(wait, &mut completed).await.is_err() {
+                        return Err(self.deadline_error(action));
+                    }
+                }
+                (None, None) => completed.await,
+            }
         }
+    }
+
+    fn deadline_error(&self, action: &str) -> Error {
+        Error::new(
+            ErrorKind::Timeout,
+            format!("rate limiter would delay `{action}` past the deadline; nothing was sent"),
+        )
+        .with_provider(self.provider)
+    }
+
+    /// Mark request `id` as answered now in every window it holds a place in.
+    fn finish(&self, keys: &[String], id: u64) {
+        {
+            let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+            let now = self.runtime.clock.now();
+            for key in keys {
+                if let Some(e) = windows
+                    .get_mut(key)
+                    .and_then(|log| log.iter_mut().find(|e| e.id == id))
+                {
+                    e.done = Some(now);
+                }
+            }
+        }
+        self.completed.notify_waiters();
     }
 
     /// Reserve a slot in task pool `pool` before submitting. A pool with no cap never waits.

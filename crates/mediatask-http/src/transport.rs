@@ -367,14 +367,28 @@ impl Transport {
         uncertain: bool,
         deadline: Option<Instant>,
     ) -> Result<AttemptOutcome> {
-        let provider = self.provider();
-        let rt = &self.inner.runtime;
-        self.inner
+        // the admission is held until the answer's headers arrive (see Limiter::admit)
+        let admission = self
+            .inner
             .limiter
-            .acquire(&request.action, deadline)
+            .admit(&request.action, deadline)
             .await
             .map_err(|e| e.with_operation(request.operation))?;
+        // Boxed: a request parked at the limiter then holds only this small future, not the
+        // whole send/read state machine (10,000 waiting tasks cost kilobytes each otherwise).
+        Box::pin(self.admitted_attempt(request, attempt, uncertain, deadline, admission)).await
+    }
 
+    async fn admitted_attempt(
+        &self,
+        request: &OutgoingRequest,
+        attempt: u32,
+        uncertain: bool,
+        deadline: Option<Instant>,
+        admission: crate::limiter::Admission,
+    ) -> Result<AttemptOutcome> {
+        let provider = self.provider();
+        let rt = &self.inner.runtime;
         let mut signed = request.clone();
         if signed.authenticate {
             self.inner
@@ -416,7 +430,9 @@ impl Transport {
             builder = builder.body(body.clone());
         }
 
-        let response = match builder.send().await {
+        let sent = builder.send().await;
+        drop(admission);
+        let response = match sent {
             Ok(r) => r,
             Err(e) => return Ok(self.send_failure(e, request)),
         };

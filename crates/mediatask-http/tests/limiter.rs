@@ -279,3 +279,55 @@ async fn a_slot_dropped_unbound_is_freed_at_once() {
     limiter.release_task("t1"); // idempotent
     assert_eq!(limiter.available_slots("p"), Some(1));
 }
+
+/// A request keeps its place while in flight: the vendor counts arrivals, and an admitted
+/// request may arrive any time before its answer. A new place opens only one second (plus the
+/// margin) after an answer came back — however long the request was in flight.
+#[tokio::test(flavor = "current_thread")]
+async fn places_are_held_while_in_flight_and_one_second_after_the_answer() {
+    let (rt, clock, _) = fake_runtime();
+    let limits = LimitConfig::default()
+        .with_requests_per_second(Some(2))
+        .with_window_margin(Duration::ZERO);
+    let limiter = Arc::new(Limiter::new("t", limits, rt));
+    let start = clock.now();
+    let first = limiter.admit("poll", None).await.unwrap();
+    let second = limiter.admit("poll", None).await.unwrap();
+
+    // both in flight for 5 s: a third request must not go out
+    clock.advance(Duration::from_secs(5));
+    let waiter = {
+        let limiter = limiter.clone();
+        let clock = clock.clone();
+        tokio::spawn(async move {
+            let admission = limiter.admit("poll", None).await.unwrap();
+            (clock.now(), admission)
+        })
+    };
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert!(
+        !waiter.is_finished(),
+        "admitted while both places were in flight"
+    );
+
+    // the first answer arrives at t=5 s: its place frees at t=6 s, not before
+    drop(first);
+    let (admitted_at, _third) = waiter.await.unwrap();
+    assert_eq!(admitted_at - start, Duration::from_secs(6));
+    drop(second);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_full_window_of_in_flight_requests_times_out_at_the_deadline() {
+    let (rt, clock, _) = fake_runtime();
+    let limits = LimitConfig::default().with_requests_per_second(Some(1));
+    let limiter = Arc::new(Limiter::new("t", limits, rt));
+    let _in_flight = limiter.admit("poll", None).await.unwrap();
+    // only an answer could free the place; none comes, so the wait ends at the deadline
+    let deadline = clock.now() + Duration::from_millis(300);
+    let err = limiter.admit("poll", Some(deadline)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.message().contains("nothing was sent"), "{err}");
+}
