@@ -155,6 +155,25 @@ fn str_field<'a>(req: &'a Value, f: &str) -> &'a str {
     req.get(f).and_then(Value::as_str).unwrap_or("")
 }
 
+/// An authenticated detail request: the task named by its `id_field` (of job kind `kind`) and
+/// that task's current phase, or the vendor's "not found" answer.
+fn find_task(
+    ctx: &VendorCtx,
+    headers: &HeaderMap,
+    body: &[u8],
+    fired: &[crate::Fault],
+    id_field: &str,
+    kind: &str,
+) -> Result<(crate::state::EmuTask, Phase), Response> {
+    let req = guard(ctx, headers, body, fired)?;
+    let task = ctx
+        .task(str_field(&req, id_field))
+        .filter(|t| t.kind == kind)
+        .ok_or_else(|| biz(20006, "找不到资源"))?;
+    let phase = task.phase(&ctx.timing, std::time::Instant::now());
+    Ok((task, phase))
+}
+
 fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
@@ -220,17 +239,10 @@ async fn works_inspect(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let req = match guard(&ctx, &headers, &body, &fired) {
-        Ok(r) => r,
+    let (task, phase) = match find_task(&ctx, &headers, &body, &fired, "jobId", "works") {
+        Ok(found) => found,
         Err(e) => return e,
     };
-    let Some(task) = ctx
-        .task(str_field(&req, "jobId"))
-        .filter(|t| t.kind == "works")
-    else {
-        return biz(20006, "找不到资源");
-    };
-    let phase = task.phase(&ctx.timing, std::time::Instant::now());
     let (status, error_message) = status_of(&phase);
     let (video, duration) = if phase == Phase::Succeeded {
         (ctx.file_url(&task.id, "works.mp4", &fired).0, 3)
@@ -283,18 +295,18 @@ async fn voice_train_detail(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let req = match guard(&ctx, &headers, &body, &fired) {
-        Ok(r) => r,
+    let tier = tier_of(uri.path());
+    let (task, phase) = match find_task(
+        &ctx,
+        &headers,
+        &body,
+        &fired,
+        "speakerId",
+        &format!("train/{tier}"),
+    ) {
+        Ok(found) => found,
         Err(e) => return e,
     };
-    let tier = tier_of(uri.path());
-    let Some(task) = ctx
-        .task(str_field(&req, "speakerId"))
-        .filter(|t| t.kind == format!("train/{tier}"))
-    else {
-        return biz(20006, "找不到资源");
-    };
-    let phase = task.phase(&ctx.timing, std::time::Instant::now());
     let (status, error_message) = status_of(&phase);
     ok(json!({
         "status": status,
@@ -335,18 +347,18 @@ async fn voice_create_detail(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let req = match guard(&ctx, &headers, &body, &fired) {
-        Ok(r) => r,
+    let tier = tier_of(uri.path());
+    let (task, phase) = match find_task(
+        &ctx,
+        &headers,
+        &body,
+        &fired,
+        "jobId",
+        &format!("synth/{tier}"),
+    ) {
+        Ok(found) => found,
         Err(e) => return e,
     };
-    let tier = tier_of(uri.path());
-    let Some(task) = ctx
-        .task(str_field(&req, "jobId"))
-        .filter(|t| t.kind == format!("synth/{tier}"))
-    else {
-        return biz(20006, "找不到资源");
-    };
-    let phase = task.phase(&ctx.timing, std::time::Instant::now());
     let (status, error_message) = status_of(&phase);
     let (url, duration) = if phase == Phase::Succeeded {
         (ctx.file_url(&task.id, "speech.wav", &fired).0, 1)
