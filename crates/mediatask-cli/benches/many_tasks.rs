@@ -87,6 +87,36 @@ fn max_in_one_second(sorted_us: &[u64]) -> usize {
     best
 }
 
+/// Sizes of the futures one task holds at each layer (`MEDIATASK_BENCH_SIZES`).
+async fn print_layer_sizes(url: &str, key: &str, request: Value, h: &mediatask_core::TaskHandle) {
+    use mediatask::MediaTask;
+    use mediatask::vendors::vozo;
+    let cfg: vozo::VozoConfig =
+        serde_json::from_value(json!({"base_url": url, "api_key": key})).expect("config");
+    let client = vozo::VozoClient::new(cfg).expect("client");
+    let t = vozo::LipSync::new(client.clone());
+    let typed: vozo::api::lipsync::LipSyncRequest = serde_json::from_value(request).expect("typed");
+    let submit = MediaTask::submit(&t, typed);
+    let poll = MediaTask::poll(&t, h);
+    let transport = client.transport();
+    let send = transport.send(mediatask_http::OutgoingRequest::get("x", "/x"));
+    let admit = transport.limiter().admit("x", None);
+    println!(
+        "  layer sizes: LipSync::submit {} B, LipSync::poll {} B, Transport::send {} B, Limiter::admit {} B, \
+         TaskSnapshot {} B, TaskHandle {} B, WaitPolicy {} B, OutgoingRequest {} B, Error {} B, HttpResponse {} B",
+        std::mem::size_of_val(&*submit),
+        std::mem::size_of_val(&*poll),
+        std::mem::size_of_val(&send),
+        std::mem::size_of_val(&admit),
+        std::mem::size_of::<mediatask_core::TaskSnapshot>(),
+        std::mem::size_of::<mediatask_core::TaskHandle>(),
+        std::mem::size_of::<WaitPolicy>(),
+        std::mem::size_of::<mediatask_http::OutgoingRequest>(),
+        std::mem::size_of::<mediatask_core::Error>(),
+        std::mem::size_of::<mediatask_http::HttpResponse>(),
+    );
+}
+
 fn main() {
     let tasks = env_num("MEDIATASK_BENCH_TASKS", 10_000) as usize;
     let qps = env_num("MEDIATASK_BENCH_QPS", 500);
@@ -119,6 +149,8 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    let vozo_url_for_sizes = vozo_url.clone();
+    let key_for_sizes = key.clone();
     rt.block_on(async move {
         let provider = mediatask::build_provider(
             "vozo",
@@ -156,6 +188,7 @@ fn main() {
                 std::mem::size_of_val(&wait)
             );
             drop((poll, submit, wait));
+            print_layer_sizes(&vozo_url_for_sizes, &key_for_sizes, request.clone(), &h).await;
         }
         let baseline_kib = proc_status_kib("VmRSS:");
         let started = Instant::now();

@@ -268,12 +268,25 @@ impl<'a> Waiter<'a> {
     }
 
     /// Poll until terminal; return the terminal snapshot.
-    pub async fn run_to_end(mut self) -> Result<TaskSnapshot> {
-        let mut last = None;
-        while let Some(item) = self.next().await {
-            last = Some(item?);
+    // A plain fn returning an `async move` block: the waiter is then stored once in the future
+    // (an `async fn` keeps its by-value `self` twice), which matters with thousands of waiters.
+    #[allow(clippy::manual_async_fn)]
+    pub fn run_to_end(
+        mut self,
+    ) -> impl std::future::Future<Output = Result<TaskSnapshot>> + Send + 'a {
+        async move {
+            // The last item is the one after which `next` is done (a terminal snapshot or an error):
+            // return it as soon as it comes instead of keeping every intermediate snapshot alive
+            // across the next wait (thousands of waiting tasks each held one).
+            // (`next` sets `done` exactly when it returns its last item, so nothing is lost.)
+            while let Some(item) = self.next().await {
+                let snap = item?;
+                if self.done {
+                    return Ok(snap);
+                }
+            }
+            Err(self.err(ErrorKind::Unexpected, "waiter produced no snapshot".into()))
         }
-        last.ok_or_else(|| self.err(ErrorKind::Unexpected, "waiter produced no snapshot".into()))
     }
 
     /// Turn into a stream of snapshots (ends after the terminal one or an error).

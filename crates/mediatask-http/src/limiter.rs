@@ -195,9 +195,13 @@ impl Limiter {
                 // an event, not a schedule, so it is bounded by a real-time timer (like
                 // task-slot waits), not by the injected sleeper.
                 (None, Some(d)) => {
-                    let wait = d.saturating_duration_since(now);
-                    if tokio::time::timeout(wait, &mut completed).await.is_err() {
-                        return Err(self.deadline_error(action));
+                    // the timer is boxed: this case is rare, and an inline timer would enlarge
+                    // every request waiting here
+                    let timer = Box::pin(tokio::time::sleep(d.saturating_duration_since(now)));
+                    tokio::select! {
+                        biased; // an answer that arrived in time wins over the timer
+                        _ = &mut completed => {}
+                        _ = timer => return Err(self.deadline_error(action)),
                     }
                 }
                 (None, None) => completed.await,

@@ -208,9 +208,22 @@ impl Transport {
     }
 
     /// Send a request with authentication, limits, retries and classification (see module docs).
-    pub async fn send(&self, request: OutgoingRequest) -> Result<HttpResponse> {
+    // Written as a plain fn returning an `async move` block: the request is then stored once in
+    // the future (an `async fn` keeps its by-value argument twice), which matters when thousands
+    // of requests wait at the limiter.
+    #[allow(clippy::manual_async_fn)]
+    pub fn send(
+        &self,
+        request: OutgoingRequest,
+    ) -> impl std::future::Future<Output = Result<HttpResponse>> + Send + '_ {
+        async move { self.send_ref(&request).await }
+    }
+
+    /// Like [`Transport::send`], borrowing the request (the caller keeps it, e.g. to compute a
+    /// reconciliation digest only when one is needed).
+    pub async fn send_ref(&self, request: &OutgoingRequest) -> Result<HttpResponse> {
         let mut uncertain = false;
-        match self.send_with_retries(&request, &mut uncertain).await {
+        match self.send_with_retries(request, &mut uncertain).await {
             // A deduped submit may be retried, but if an earlier attempt may have reached the
             // vendor, no later failure (timeout, limiter, auth, exhausted budget, a rejection of
             // the retry) proves that no job exists: never let the caller read it as "not sent".
@@ -219,7 +232,7 @@ impl Transport {
                     && request.operation == Operation::Submit
                     && e.kind() != ErrorKind::OutcomeUnknown =>
             {
-                Err(self.unconfirmed_retried_submit(e, &request))
+                Err(self.unconfirmed_retried_submit(e, request))
             }
             other => other,
         }
@@ -341,22 +354,25 @@ impl Transport {
     /// For a submit, a 2xx answer whose body does not decode is `OutcomeUnknown` (the job may
     /// exist), with the same reconciliation details as a lost answer; the `Decode` error is its
     /// source.
-    pub async fn send_json<T: serde::de::DeserializeOwned>(
+    #[allow(clippy::manual_async_fn)] // one stored copy of the request (see `send`)
+    pub fn send_json<T: serde::de::DeserializeOwned>(
         &self,
         request: OutgoingRequest,
-    ) -> Result<(T, HttpResponse)> {
-        // for a submit, keep what reconciliation needs (cheap: `Bytes` is reference-counted)
-        let submit = (request.operation == Operation::Submit)
-            .then(|| (request.dedupe_key.clone(), request.body.clone()));
-        let response = self.send(request).await?;
-        match response.json::<T>() {
-            Ok(value) => Ok((value, response)),
-            // the vendor accepted the submit but its answer is unreadable: the job may exist
-            Err(e) if response.is_success() && submit.is_some() => {
-                let (dedupe_key, body) = submit.unwrap_or_default();
-                Err(self.outcome_unknown_parts(e, dedupe_key, body.as_ref()))
+    ) -> impl std::future::Future<Output = Result<(T, HttpResponse)>> + Send + '_ {
+        async move {
+            let response = self.send_ref(&request).await?;
+            match response.json::<T>() {
+                Ok(value) => Ok((value, response)),
+                // the vendor accepted the submit but its answer is unreadable: the job may exist
+                Err(e) if response.is_success() && request.operation == Operation::Submit => {
+                    Err(self.outcome_unknown_parts(
+                        e,
+                        request.dedupe_key.clone(),
+                        request.body.as_ref(),
+                    ))
+                }
+                Err(e) => Err(e.or_provider(self.provider())),
             }
-            Err(e) => Err(e.or_provider(self.provider())),
         }
     }
 

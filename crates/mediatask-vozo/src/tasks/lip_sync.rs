@@ -156,11 +156,12 @@ impl MediaTask for LipSync {
     async fn submit(&self, request: LipSyncRequest) -> Result<TaskHandle> {
         crate::validate::lip_sync(&request)?;
         let outgoing = lipsync::create_request(&request)?;
+        drop(request); // the body bytes are all that is sent: free the typed copy while waiting
         submit_job(
             &self.core.client,
             LIP_SYNC_POOL,
             LIP_SYNC_KIND,
-            outgoing,
+            &outgoing,
             serde_json::Value::Null,
         )
         .await
@@ -221,11 +222,12 @@ impl MediaTask for ReusableLipSync {
         crate::validate::reusable_lip_sync(&request)?;
         let outgoing = lipsync::create_reusable_request(&request)?;
         let state = serde_json::json!({ "model_id": request.model_id });
+        drop(request); // the body bytes are all that is sent: free the typed copy while waiting
         submit_job(
             &self.core.client,
             LIP_SYNC_POOL,
             REUSABLE_LIP_SYNC_KIND,
-            outgoing,
+            &outgoing,
             state,
         )
         .await

@@ -28,16 +28,14 @@ pub(crate) async fn submit_job(
     client: &VozoClient,
     pool: &str,
     kind: &'static str,
-    request: OutgoingRequest,
+    request: &OutgoingRequest,
     vendor_state: serde_json::Value,
 ) -> Result<TaskHandle> {
     let transport = client.transport();
     let slot: TaskSlot = transport.reserve_task_slot(pool).await?;
-    let digest = request
-        .body
-        .as_ref()
-        .map(|b| hex::encode(Sha256::digest(b)));
-    let response: HttpResponse = transport.send(request).await?;
+    // borrowed, not moved: the request is stored once while it waits at the limiter, and its
+    // digest is only computed when reconciliation needs it
+    let response: HttpResponse = transport.send_ref(request).await?;
     let created: JobCreated = match response.json::<JobCreated>() {
         Ok(c) if crate::api::check_task_id(&c.task_id).is_ok() => c,
         outcome => {
@@ -64,7 +62,10 @@ pub(crate) async fn submit_job(
             .or_request_id(response.request_id.as_deref())
             .with_reconcile(Reconcile {
                 dedupe_key: None,
-                request_digest: digest,
+                request_digest: request
+                    .body
+                    .as_ref()
+                    .map(|b| hex::encode(Sha256::digest(b))),
             }));
         }
     };

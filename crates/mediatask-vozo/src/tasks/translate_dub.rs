@@ -131,11 +131,12 @@ impl MediaTask for TranslateDub {
     async fn submit(&self, request: TranslateDubRequest) -> Result<TaskHandle> {
         crate::validate::translate_dub(&request, self.client.config().speaker_number_max)?;
         let outgoing = translate::create_request(&request)?;
+        drop(request); // the body bytes are all that is sent: free the typed copy while waiting
         submit_job(
             &self.client,
             TRANSLATE_POOL,
             KIND,
-            outgoing,
+            &outgoing,
             serde_json::Value::Null,
         )
         .await
