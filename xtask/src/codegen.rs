@@ -154,77 +154,52 @@ fn render_tables(obj: &Map<String, Value>, rel_spec: &str) -> Result<String, Str
     }
 
     for (name, table) in sorted(status_tables) {
-        check_ident(name)?;
-        let doc = table
-            .get("doc")
-            .and_then(Value::as_str)
-            .unwrap_or("Vendor status codes.");
-        let rows = table
-            .get("rows")
-            .and_then(Value::as_array)
-            .ok_or(format!("{name}: missing rows"))?;
-        let mut entries = Vec::new();
-        for row in rows {
-            let r = row
-                .as_object()
-                .ok_or(format!("{name}: row must be an object"))?;
-            let code = str_field(r, "code", name)?;
-            let status = str_field(r, "status", name)?;
-            let variant = STATUSES
-                .iter()
-                .find(|(k, _)| *k == status)
-                .map(|(_, v)| *v)
-                .ok_or(format!("{name}: unknown status `{status}` for code {code}"))?;
-            let meaning = r.get("meaning").and_then(Value::as_str).unwrap_or("");
-            entries.push((
-                code.to_owned(),
-                format!(
+        emit_coded_table(
+            &mut s,
+            name,
+            table,
+            "Vendor status codes.",
+            "StatusEntry",
+            |r, code| {
+                let status = str_field(r, "status", name)?;
+                let variant = variant(STATUSES, status, "status", name, code)?;
+                let meaning = r.get("meaning").and_then(Value::as_str).unwrap_or("");
+                Ok(format!(
                     "StatusEntry {{ code: {}, status: TaskStatus::{variant}, meaning: {} }},",
                     lit(code),
                     lit(meaning)
-                ),
-            ));
-        }
-        emit_sorted(&mut s, name, doc, "StatusEntry", entries)?;
+                ))
+            },
+        )?;
     }
 
     for (name, table) in sorted(error_tables) {
-        check_ident(name)?;
-        let doc = table
-            .get("doc")
-            .and_then(Value::as_str)
-            .unwrap_or("Vendor error codes.");
-        let rows = table
-            .get("rows")
-            .and_then(Value::as_array)
-            .ok_or(format!("{name}: missing rows"))?;
-        let mut entries = Vec::new();
-        for row in rows {
-            let r = row
-                .as_object()
-                .ok_or(format!("{name}: row must be an object"))?;
-            let code = str_field(r, "code", name)?;
-            let kind = str_field(r, "kind", name)?;
-            let variant = KINDS
-                .iter()
-                .find(|(k, _)| *k == kind)
-                .map(|(_, v)| *v)
-                .ok_or(format!("{name}: unknown kind `{kind}` for code {code}"))?;
-            let retryable = r
-                .get("retryable")
-                .and_then(Value::as_bool)
-                .ok_or(format!("{name}: code {code} needs boolean `retryable`"))?;
-            let message = str_field(r, "message", name)?;
-            let vendor_message = r
-                .get("vendor_message")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            entries.push((code.to_owned(), format!(
-                "ErrorCodeEntry {{ code: {}, kind: ErrorKind::{variant}, retryable: {retryable}, message: {}, vendor_message: {} }},",
-                lit(code), lit(message), lit(vendor_message)
-            )));
-        }
-        emit_sorted(&mut s, name, doc, "ErrorCodeEntry", entries)?;
+        emit_coded_table(
+            &mut s,
+            name,
+            table,
+            "Vendor error codes.",
+            "ErrorCodeEntry",
+            |r, code| {
+                let kind = str_field(r, "kind", name)?;
+                let variant = variant(KINDS, kind, "kind", name, code)?;
+                let retryable = r
+                    .get("retryable")
+                    .and_then(Value::as_bool)
+                    .ok_or(format!("{name}: code {code} needs boolean `retryable`"))?;
+                let message = str_field(r, "message", name)?;
+                let vendor_message = r
+                    .get("vendor_message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                Ok(format!(
+                    "ErrorCodeEntry {{ code: {}, kind: ErrorKind::{variant}, retryable: {retryable}, message: {}, vendor_message: {} }},",
+                    lit(code),
+                    lit(message),
+                    lit(vendor_message)
+                ))
+            },
+        )?;
     }
 
     for (name, table) in sorted(tables) {
@@ -299,6 +274,50 @@ fn render_tables(obj: &Map<String, Value>, rel_spec: &str) -> Result<String, Str
         writeln!(s, "pub const {name}: {ty} = {v};\n").ok();
     }
     Ok(s)
+}
+
+/// The Rust variant for a spec value (`"queued"` → `Queued`), or an error naming the row.
+fn variant(
+    list: &[(&str, &'static str)],
+    value: &str,
+    what: &str,
+    table: &str,
+    code: &str,
+) -> Result<&'static str, String> {
+    list.iter()
+        .find(|(k, _)| *k == value)
+        .map(|(_, v)| *v)
+        .ok_or(format!("{table}: unknown {what} `{value}` for code {code}"))
+}
+
+/// Emit one code-keyed table (status or error rows): every row is an object with a `code`;
+/// `row` renders the entry; rows are emitted sorted by code.
+fn emit_coded_table(
+    s: &mut String,
+    name: &str,
+    table: &Value,
+    default_doc: &str,
+    ty: &str,
+    row: impl Fn(&Map<String, Value>, &str) -> Result<String, String>,
+) -> Result<(), String> {
+    check_ident(name)?;
+    let doc = table
+        .get("doc")
+        .and_then(Value::as_str)
+        .unwrap_or(default_doc);
+    let rows = table
+        .get("rows")
+        .and_then(Value::as_array)
+        .ok_or(format!("{name}: missing rows"))?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let r = r
+            .as_object()
+            .ok_or(format!("{name}: row must be an object"))?;
+        let code = str_field(r, "code", name)?;
+        entries.push((code.to_owned(), row(r, code)?));
+    }
+    emit_sorted(s, name, doc, ty, entries)
 }
 
 fn sorted(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
