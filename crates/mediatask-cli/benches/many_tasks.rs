@@ -74,6 +74,21 @@ fn start_emulator(step_ms: u64, qps: u64) -> EmulatorProcess {
     EmulatorProcess { child, info }
 }
 
+/// CPU time (user + system) this process has used so far, from /proc/self/stat (Linux; zero
+/// elsewhere). Clock ticks are assumed to be 100 per second (the Linux default).
+fn process_cpu_time() -> Duration {
+    let ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // fields after the parenthesised command name; utime and stime are fields 14 and 15
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
 /// Most arrivals in any window [t, t + 1 s).
 fn max_in_one_second(sorted_us: &[u64]) -> usize {
     let mut best = 0;
@@ -191,6 +206,7 @@ fn main() {
             print_layer_sizes(&vozo_url_for_sizes, &key_for_sizes, request.clone(), &h).await;
         }
         let baseline_kib = proc_status_kib("VmRSS:");
+        let cpu_before = process_cpu_time();
         let started = Instant::now();
         let submitted = Arc::new(AtomicUsize::new(0));
         let errors = Arc::new(std::sync::Mutex::new(BTreeMap::<String, usize>::new()));
@@ -219,6 +235,8 @@ fn main() {
         tokio::time::sleep(Duration::from_secs(seconds)).await;
         let peak_kib = proc_status_kib("VmHWM:");
         let now_kib = proc_status_kib("VmRSS:");
+        let open_fds = std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count());
+        let cpu = process_cpu_time().saturating_sub(cpu_before);
         let in_flight = submitted.load(Ordering::Relaxed);
         for h in &handles {
             h.abort(); // stops local polling only; the emulated jobs keep "running"
@@ -299,6 +317,13 @@ fn main() {
             "  client memory: baseline RSS {baseline_kib} KiB, peak VmHWM {peak_kib} KiB -> {per_task:.0} B per in-flight task \
              (target <= 4096 B: {}); RSS at the end {now_kib} KiB -> {per_task_now:.0} B per task",
             ok(per_task <= 4096.0)
+        );
+        println!(
+            "  client CPU: {:.1} s for {} requests ({:.0} µs per request); open file descriptors \
+             (sockets to the emulator + runtime): {open_fds}",
+            cpu.as_secs_f64(),
+            us.len(),
+            cpu.as_secs_f64() * 1e6 / us.len().max(1) as f64
         );
     });
 }

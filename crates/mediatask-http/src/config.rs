@@ -89,11 +89,17 @@ pub struct LimitConfig {
     /// Extra length added to the one-second window to absorb network jitter between our
     /// timestamp and the vendor's.
     pub window_margin: Duration,
+    /// Admissions are spread over the second: at most ⌈N × `burst_window` / 1 s⌉ requests are
+    /// admitted in any `burst_window` (default 100 ms, so at most N/10 per 100 ms), on top of
+    /// the N-per-second bound. This keeps bursts — and the connections they need — small, and
+    /// suits vendors that meter in sub-second buckets. `1 s` (or more) turns spreading off:
+    /// all N places of a window may then be taken at once.
+    pub burst_window: Duration,
 }
 
 impl Default for LimitConfig {
-    /// No rate limit, no task pools, a 600 s task-slot wait and a 20 ms window margin (the
-    /// same values `HttpConfig::default().limits` has always had).
+    /// No rate limit, no task pools, a 600 s task-slot wait, a 20 ms window margin and a
+    /// 100 ms burst window (the same values `HttpConfig::default().limits` has).
     fn default() -> Self {
         LimitConfig {
             requests_per_second: None,
@@ -101,6 +107,7 @@ impl Default for LimitConfig {
             task_pools: BTreeMap::new(),
             task_slot_wait: Duration::from_secs(600),
             window_margin: Duration::from_millis(20),
+            burst_window: Duration::from_millis(100),
         }
     }
 }
@@ -131,6 +138,32 @@ impl LimitConfig {
     pub fn with_window_margin(mut self, d: Duration) -> Self {
         self.window_margin = d;
         self
+    }
+    /// Set the burst window (see [`LimitConfig::burst_window`]; `1 s` = no spreading).
+    ///
+    /// ```
+    /// use mediatask_http::LimitConfig;
+    /// use std::time::Duration;
+    /// // 500 requests per second, at most 25 of them in any 50 ms
+    /// let limits = LimitConfig::default()
+    ///     .with_requests_per_second(Some(500))
+    ///     .with_burst_window(Duration::from_millis(50));
+    /// assert_eq!(limits.burst_for(500), 25);
+    /// ```
+    pub fn with_burst_window(mut self, d: Duration) -> Self {
+        self.burst_window = d;
+        self
+    }
+    /// How many of `per_second` requests may be admitted within one burst window (at least 1;
+    /// `per_second` itself when the burst window is a second or longer).
+    pub fn burst_for(&self, per_second: u32) -> u32 {
+        let window = self.burst_window.as_nanos();
+        let second = Duration::from_secs(1).as_nanos();
+        if window >= second {
+            return per_second;
+        }
+        let burst = (u128::from(per_second) * window).div_ceil(second);
+        (burst as u32).max(1)
     }
 }
 

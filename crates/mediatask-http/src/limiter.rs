@@ -6,6 +6,9 @@
 //! continuously and so admits N+1 requests in some one-second windows; the log cannot. A request
 //! keeps its place while in flight and for one second after its answer, so the bound holds at
 //! the vendor (which counts arrivals) whatever the network latency (ADR 0002).
+//!
+//! Admissions are also spread over the second: at most ⌈N/10⌉ in any 100 ms by default
+//! (`LimitConfig::burst_window`), so N waiting requests do not all leave at once (ADR 0004).
 
 use crate::config::LimitConfig;
 use mediatask_core::{Error, ErrorKind, Operation, Result, Runtime};
@@ -25,16 +28,22 @@ pub struct Limiter {
     windows: Mutex<HashMap<String, Vec<Entry>>>,
     next_id: std::sync::atomic::AtomicU64,
     completed: tokio::sync::Notify,
+    /// One FIFO queue per limit set (the global window, or an action with its own limit): only
+    /// the request at the head of a queue watches the clock and the answers, the others wait
+    /// their turn without being woken (10,000 queued polls cost no CPU).
+    turnstiles: HashMap<String, tokio::sync::Mutex<()>>,
     pools: HashMap<String, Arc<Semaphore>>,
     bound: Mutex<HashMap<String, OwnedSemaphorePermit>>,
 }
 
 const GLOBAL: &str = "";
 
-/// One admitted request in a window: in flight (`done: None`) or answered at `done`.
+/// One admitted request in a window: admitted at `admitted`, in flight (`done: None`) or
+/// answered at `done`.
 #[derive(Debug)]
 struct Entry {
     id: u64,
+    admitted: Instant,
     done: Option<Instant>,
 }
 
@@ -62,6 +71,10 @@ impl Limiter {
             .iter()
             .map(|(k, v)| (k.clone(), Arc::new(Semaphore::new(*v))))
             .collect();
+        let turnstiles = std::iter::once(GLOBAL.to_owned())
+            .chain(config.action_requests_per_second.keys().cloned())
+            .map(|key| (key, tokio::sync::Mutex::new(())))
+            .collect();
         Limiter {
             provider,
             config,
@@ -69,6 +82,7 @@ impl Limiter {
             windows: Mutex::new(HashMap::new()),
             next_id: std::sync::atomic::AtomicU64::new(0),
             completed: tokio::sync::Notify::new(),
+            turnstiles,
             pools,
             bound: Mutex::new(HashMap::new()),
         }
@@ -135,9 +149,16 @@ impl Limiter {
         if limits.is_empty() {
             return Ok(None);
         }
+        // wait in line: the limit set's queue is keyed by its most specific limit
+        let queue_key = limits.last().map_or(GLOBAL, |(key, _)| *key);
+        let _turn = match self.turnstiles.get(queue_key) {
+            Some(turnstile) => Some(self.wait_turn(turnstile, action, deadline).await?),
+            None => None,
+        };
         let window = WINDOW + self.config.window_margin;
         loop {
-            // register for completion wake-ups before looking, so none is missed
+            // register for completion wake-ups before looking, so none is missed (only the
+            // heads of the queues wait here)
             let completed = self.completed.notified();
             tokio::pin!(completed);
             completed.as_mut().enable();
@@ -162,6 +183,12 @@ impl Limiter {
                             _ => None,
                         };
                     }
+                    // spreading: every admission of the last burst window is still in the log
+                    // (it leaves only a full window after its answer)
+                    if let Some(spread_at) = self.burst_frees_at(log, *n, now) {
+                        full = true;
+                        ready_at = ready_at.map(|a| a.max(spread_at));
+                    }
                 }
                 if !full {
                     let id = self
@@ -169,10 +196,11 @@ impl Limiter {
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let mut keys = Vec::with_capacity(limits.len());
                     for (key, _) in &limits {
-                        windows
-                            .entry((*key).to_owned())
-                            .or_default()
-                            .push(Entry { id, done: None });
+                        windows.entry((*key).to_owned()).or_default().push(Entry {
+                            id,
+                            admitted: now,
+                            done: None,
+                        });
                         keys.push((*key).to_owned());
                     }
                     return Ok(Some((keys, id)));
@@ -206,6 +234,57 @@ impl Limiter {
                 }
                 (None, None) => completed.await,
             }
+        }
+    }
+
+    /// Wait for the head of `turnstile`'s queue (FIFO), at most until `deadline`: that wait is
+    /// bounded by a real-time timer, like waits for answers, since only other requests'
+    /// progress moves the queue.
+    async fn wait_turn<'t>(
+        &self,
+        turnstile: &'t tokio::sync::Mutex<()>,
+        action: &str,
+        deadline: Option<Instant>,
+    ) -> Result<tokio::sync::MutexGuard<'t, ()>> {
+        if let Ok(turn) = turnstile.try_lock() {
+            return Ok(turn); // nobody waiting: no timer
+        }
+        let Some(deadline) = deadline else {
+            return Ok(turnstile.lock().await);
+        };
+        let left = deadline.saturating_duration_since(self.runtime.clock.now());
+        if left.is_zero() {
+            return Err(self.deadline_error(action));
+        }
+        // boxed: only queued requests with a deadline pay for the timer
+        let timer = Box::pin(tokio::time::sleep(left));
+        tokio::select! {
+            biased; // a turn that came in time wins over the timer
+            turn = turnstile.lock() => Ok(turn),
+            _ = timer => Err(self.deadline_error(action)),
+        }
+    }
+
+    /// When the burst window of a limit of `per_second` is full: the moment its oldest
+    /// admission leaves it. `None` when a place is free (or spreading is off).
+    fn burst_frees_at(&self, log: &[Entry], per_second: u32, now: Instant) -> Option<Instant> {
+        let burst_window = self.config.burst_window;
+        let burst = self.config.burst_for(per_second) as usize;
+        if burst >= per_second as usize {
+            return None; // the one-second bound is the tighter one
+        }
+        let mut in_window = 0;
+        let mut oldest: Option<Instant> = None;
+        for e in log {
+            if now.saturating_duration_since(e.admitted) < burst_window {
+                in_window += 1;
+                oldest = Some(oldest.map_or(e.admitted, |o| o.min(e.admitted)));
+            }
+        }
+        if in_window >= burst {
+            oldest.map(|t| t + burst_window)
+        } else {
+            None
         }
     }
 

@@ -60,7 +60,7 @@ async fn two_qps_sequential_requests_are_not_over_throttled() {
     let limits = LimitConfig::default()
         .with_requests_per_second(Some(2))
         .with_window_margin(Duration::ZERO);
-    let limiter = Limiter::new("t", limits, rt);
+    let limiter = Limiter::new("t", limits.clone().with_burst_window(SECOND), rt);
     let mut stamps = Vec::new();
     for _ in 0..100 {
         limiter.acquire("Poll", None).await.unwrap();
@@ -69,6 +69,18 @@ async fn two_qps_sequential_requests_are_not_over_throttled() {
     assert_at_most_per_second(&stamps, 2, instant_gap);
     // 100 requests at 2 per second: the last one leaves at 49 s, not later
     assert_eq!(clock.elapsed(), Duration::from_secs(49));
+
+    // with spreading (the default), each second's second place opens 100 ms after its first:
+    // the throughput is the same, the last request leaves one burst window later
+    let (rt, clock, _) = fake_runtime();
+    let limiter = Limiter::new("t", limits, rt);
+    let mut stamps = Vec::new();
+    for _ in 0..100 {
+        limiter.acquire("Poll", None).await.unwrap();
+        stamps.push(clock.now());
+    }
+    assert_at_most_per_second(&stamps, 2, instant_gap);
+    assert_eq!(clock.elapsed(), Duration::from_millis(49_100));
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -115,10 +127,12 @@ async fn two_qps_holds_through_the_transport() {
 #[tokio::test]
 async fn per_action_limits_apply_to_their_action_only() {
     let (rt, clock, _) = fake_runtime();
+    // spreading off: this test is about which limit applies to which action
     let limits = LimitConfig::default()
         .with_requests_per_second(Some(10))
         .with_action_limit("CreateTask", 1)
-        .with_window_margin(Duration::ZERO);
+        .with_window_margin(Duration::ZERO)
+        .with_burst_window(SECOND);
     let limiter = Limiter::new("t", limits, rt);
     let mut creates = Vec::new();
     let mut all = Vec::new();
@@ -147,7 +161,8 @@ async fn per_action_limits_apply_to_their_action_only() {
     let limits = LimitConfig::default()
         .with_requests_per_second(Some(10))
         .with_action_limit("CreateTask", 1)
-        .with_window_margin(Duration::ZERO);
+        .with_window_margin(Duration::ZERO)
+        .with_burst_window(SECOND);
     let limiter = Limiter::new("t", limits, rt);
     let mut polls = Vec::new();
     for _ in 0..35 {
@@ -286,9 +301,11 @@ async fn a_slot_dropped_unbound_is_freed_at_once() {
 #[tokio::test(flavor = "current_thread")]
 async fn places_are_held_while_in_flight_and_one_second_after_the_answer() {
     let (rt, clock, _) = fake_runtime();
+    // spreading off: both places are taken at t=0
     let limits = LimitConfig::default()
         .with_requests_per_second(Some(2))
-        .with_window_margin(Duration::ZERO);
+        .with_window_margin(Duration::ZERO)
+        .with_burst_window(SECOND);
     let limiter = Arc::new(Limiter::new("t", limits, rt));
     let start = clock.now();
     let first = limiter.admit("poll", None).await.unwrap();
@@ -330,4 +347,77 @@ async fn a_full_window_of_in_flight_requests_times_out_at_the_deadline() {
     let err = limiter.admit("poll", Some(deadline)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert!(err.message().contains("nothing was sent"), "{err}");
+}
+
+/// Spreading (the default burst window of 100 ms): 200 concurrent requests under 50 QPS are
+/// admitted at most 5 per 100 ms and at most 50 per second, and the limit is still reached:
+/// 200 requests take about 4 s, as without spreading.
+#[tokio::test(flavor = "current_thread")]
+async fn admissions_are_spread_over_the_second() {
+    let (rt, clock, _) = fake_runtime();
+    let limits = LimitConfig::default()
+        .with_requests_per_second(Some(50))
+        .with_window_margin(Duration::ZERO);
+    assert_eq!(limits.burst_for(50), 5);
+    let limiter = Limiter::new("t", limits, rt);
+    let start = clock.now();
+    let stamps = Mutex::new(Vec::new());
+    join_all((0..200).map(|_| async {
+        limiter.acquire("Poll", None).await.unwrap();
+        stamps.lock().unwrap().push(clock.now());
+    }))
+    .await;
+    let stamps = stamps.into_inner().unwrap();
+    assert!(stamps.is_sorted());
+    assert_at_most_per_second(&stamps, 50, instant_gap);
+    for i in 5..stamps.len() {
+        let gap = stamps[i] - stamps[i - 5];
+        assert!(
+            gap >= Duration::from_millis(100),
+            "requests #{} and #{i} are {gap:?} apart: 6 in one 100 ms",
+            i - 5
+        );
+    }
+    // the first 100 ms admits exactly its 5, nothing waits longer than needed
+    assert_eq!(
+        stamps
+            .iter()
+            .filter(|t| **t - start < Duration::from_millis(100))
+            .count(),
+        5
+    );
+    assert_eq!(
+        *stamps.last().unwrap() - start,
+        Duration::from_millis(3_900)
+    );
+}
+
+/// Without spreading (a burst window of one second) a full window is admitted at once.
+#[tokio::test(flavor = "current_thread")]
+async fn a_one_second_burst_window_admits_the_whole_window_at_once() {
+    let (rt, clock, _) = fake_runtime();
+    let limits = LimitConfig::default()
+        .with_requests_per_second(Some(50))
+        .with_window_margin(Duration::ZERO)
+        .with_burst_window(SECOND);
+    assert_eq!(limits.burst_for(50), 50);
+    let limiter = Limiter::new("t", limits, rt);
+    let start = clock.now();
+    for _ in 0..50 {
+        limiter.acquire("Poll", None).await.unwrap();
+    }
+    assert_eq!(clock.now(), start);
+}
+
+#[test]
+fn burst_sizes_round_up_and_never_reach_zero() {
+    let limits = LimitConfig::default();
+    assert_eq!(limits.burst_for(1), 1);
+    assert_eq!(limits.burst_for(2), 1);
+    assert_eq!(limits.burst_for(11), 2);
+    assert_eq!(limits.burst_for(500), 50);
+    let half = LimitConfig::default().with_burst_window(Duration::from_millis(500));
+    assert_eq!(half.burst_for(3), 2);
+    let off = LimitConfig::default().with_burst_window(Duration::from_secs(2));
+    assert_eq!(off.burst_for(7), 7);
 }
