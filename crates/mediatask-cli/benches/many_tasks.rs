@@ -16,7 +16,8 @@
 //! Knobs (env): `MEDIATASK_BENCH_TASKS` (10000), `MEDIATASK_BENCH_QPS` (500),
 //! `MEDIATASK_BENCH_SECS` (60), `MEDIATASK_BENCH_STEP_MS` (SECS × 200),
 //! `MEDIATASK_BENCH_MIN_POLL_MS` / `_MAX_POLL_MS` (2000 / 4000), `MEDIATASK_BENCH_HISTOGRAM`
-//! (arrivals per 100 ms), `MEDIATASK_BENCH_SIZES` (future sizes).
+//! (arrivals per 100 ms), `MEDIATASK_BENCH_SIZES` (future sizes), `MEDIATASK_BENCH_TRACE` (RSS
+//! every second).
 
 use mediatask_core::{WaitPolicy, dyn_waiter};
 use serde_json::{Value, json};
@@ -232,7 +233,20 @@ fn main() {
             }));
         }
         // steady state: every task in flight and polling far more often than N allows
-        tokio::time::sleep(Duration::from_secs(seconds)).await;
+        if std::env::var_os("MEDIATASK_BENCH_TRACE").is_some() {
+            // RSS over time, to see when the peak is reached (submission phase or polling)
+            for second in 0..seconds {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                println!(
+                    "  t={:>3} s: submitted {:>5}, RSS {} KiB",
+                    second + 1,
+                    submitted.load(Ordering::Relaxed),
+                    proc_status_kib("VmRSS:")
+                );
+            }
+        } else {
+            tokio::time::sleep(Duration::from_secs(seconds)).await;
+        }
         let peak_kib = proc_status_kib("VmHWM:");
         let now_kib = proc_status_kib("VmRSS:");
         let open_fds = std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count());

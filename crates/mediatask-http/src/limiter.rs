@@ -38,6 +38,18 @@ pub struct Limiter {
 
 const GLOBAL: &str = "";
 
+/// What [`Limiter::try_place`] found.
+enum Placement {
+    /// A place in every window: the window keys and the entry id.
+    Admitted((Vec<String>, u64)),
+    /// No place now: the time of the check and when one frees by time (`None`: only an
+    /// answer can free one).
+    Wait {
+        now: Instant,
+        ready_at: Option<Instant>,
+    },
+}
+
 /// One admitted request in a window: admitted at `admitted`, in flight (`done: None`) or
 /// answered at `done`.
 #[derive(Debug)]
@@ -155,57 +167,81 @@ impl Limiter {
             Some(turnstile) => Some(self.wait_turn(turnstile, action, deadline).await?),
             None => None,
         };
+        if let Placement::Admitted(place) = self.try_place(&limits) {
+            return Ok(Some(place)); // a place was free: no waiting, no allocation
+        }
+        // Boxed: only the head of a queue gets here, while everyone behind it holds just the
+        // small queue-waiting state above.
+        Box::pin(self.wait_as_head(&limits, action, deadline))
+            .await
+            .map(Some)
+    }
+
+    /// Take a place in every window of `limits` if each has one free now (and its burst window
+    /// too); otherwise say when one frees by time (`None`: only an answer can free it).
+    fn try_place(&self, limits: &[(&str, u32)]) -> Placement {
         let window = WINDOW + self.config.window_margin;
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        // read the clock under the lock: stamps stay ordered and never stale
+        let now = self.runtime.clock.now();
+        let mut full = false;
+        // the earliest moment every full window frees a place; None = only a completion can
+        let mut ready_at: Option<Instant> = Some(now);
+        for (key, n) in limits {
+            let log = windows.entry((*key).to_owned()).or_default();
+            log.retain(|e| {
+                e.done
+                    .is_none_or(|t| now.saturating_duration_since(t) < window)
+            });
+            if log.len() >= *n as usize {
+                full = true;
+                let frees_at = log.iter().filter_map(|e| e.done).min().map(|t| t + window);
+                ready_at = match (ready_at, frees_at) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+            }
+            // spreading: every admission of the last burst window is still in the log
+            // (it leaves only a full window after its answer)
+            if let Some(spread_at) = self.burst_frees_at(log, *n, now) {
+                full = true;
+                ready_at = ready_at.map(|a| a.max(spread_at));
+            }
+        }
+        if full {
+            return Placement::Wait { now, ready_at };
+        }
+        let id = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut keys = Vec::with_capacity(limits.len());
+        for (key, _) in limits {
+            windows.entry((*key).to_owned()).or_default().push(Entry {
+                id,
+                admitted: now,
+                done: None,
+            });
+            keys.push((*key).to_owned());
+        }
+        Placement::Admitted((keys, id))
+    }
+
+    /// The head of a queue: wait until a place frees (by time, or by an answer when every place
+    /// is held by a request in flight), at most until `deadline`.
+    async fn wait_as_head(
+        &self,
+        limits: &[(&str, u32)],
+        action: &str,
+        deadline: Option<Instant>,
+    ) -> Result<(Vec<String>, u64)> {
         loop {
-            // register for completion wake-ups before looking, so none is missed (only the
-            // heads of the queues wait here)
+            // register for completion wake-ups before looking, so none is missed
             let completed = self.completed.notified();
             tokio::pin!(completed);
             completed.as_mut().enable();
-            let (now, ready_at) = {
-                let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-                // read the clock under the lock: stamps stay ordered and never stale
-                let now = self.runtime.clock.now();
-                let mut full = false;
-                // the earliest moment every full window frees a place; None = only a completion can
-                let mut ready_at: Option<Instant> = Some(now);
-                for (key, n) in &limits {
-                    let log = windows.entry((*key).to_owned()).or_default();
-                    log.retain(|e| {
-                        e.done
-                            .is_none_or(|t| now.saturating_duration_since(t) < window)
-                    });
-                    if log.len() >= *n as usize {
-                        full = true;
-                        let frees_at = log.iter().filter_map(|e| e.done).min().map(|t| t + window);
-                        ready_at = match (ready_at, frees_at) {
-                            (Some(a), Some(b)) => Some(a.max(b)),
-                            _ => None,
-                        };
-                    }
-                    // spreading: every admission of the last burst window is still in the log
-                    // (it leaves only a full window after its answer)
-                    if let Some(spread_at) = self.burst_frees_at(log, *n, now) {
-                        full = true;
-                        ready_at = ready_at.map(|a| a.max(spread_at));
-                    }
-                }
-                if !full {
-                    let id = self
-                        .next_id
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let mut keys = Vec::with_capacity(limits.len());
-                    for (key, _) in &limits {
-                        windows.entry((*key).to_owned()).or_default().push(Entry {
-                            id,
-                            admitted: now,
-                            done: None,
-                        });
-                        keys.push((*key).to_owned());
-                    }
-                    return Ok(Some((keys, id)));
-                }
-                (now, ready_at)
+            let (now, ready_at) = match self.try_place(limits) {
+                Placement::Admitted(place) => return Ok(place),
+                Placement::Wait { now, ready_at } => (now, ready_at),
             };
             let past_deadline = deadline.is_some_and(|d| ready_at.map_or(now >= d, |r| r > d));
             if past_deadline {
@@ -223,9 +259,7 @@ impl Limiter {
                 // an event, not a schedule, so it is bounded by a real-time timer (like
                 // task-slot waits), not by the injected sleeper.
                 (None, Some(d)) => {
-                    // the timer is boxed: this case is rare, and an inline timer would enlarge
-                    // every request waiting here
-                    let timer = Box::pin(tokio::time::sleep(d.saturating_duration_since(now)));
+                    let timer = tokio::time::sleep(d.saturating_duration_since(now));
                     tokio::select! {
                         biased; // an answer that arrived in time wins over the timer
                         _ = &mut completed => {}
@@ -249,8 +283,10 @@ impl Limiter {
         if let Ok(turn) = turnstile.try_lock() {
             return Ok(turn); // nobody waiting: no timer
         }
+        // one lock future for both paths below
+        let turn = turnstile.lock();
         let Some(deadline) = deadline else {
-            return Ok(turnstile.lock().await);
+            return Ok(turn.await);
         };
         let left = deadline.saturating_duration_since(self.runtime.clock.now());
         if left.is_zero() {
@@ -260,7 +296,7 @@ impl Limiter {
         let timer = Box::pin(tokio::time::sleep(left));
         tokio::select! {
             biased; // a turn that came in time wins over the timer
-            turn = turnstile.lock() => Ok(turn),
+            turn = turn => Ok(turn),
             _ = timer => Err(self.deadline_error(action)),
         }
     }

@@ -64,6 +64,22 @@ pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The headers of a response as (name, value) pairs, sensitive values replaced by `***` and
+/// values that are not text shown lossily.
+pub fn redact_header_map(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            let v = if is_sensitive_header(k.as_str()) {
+                "***".to_owned()
+            } else {
+                String::from_utf8_lossy(v.as_bytes()).into_owned()
+            };
+            (k.as_str().to_owned(), v)
+        })
+        .collect()
+}
+
 /// A URL with sensitive query values replaced by `***`.
 ///
 /// ```

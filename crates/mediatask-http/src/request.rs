@@ -3,7 +3,9 @@
 
 use bytes::Bytes;
 use mediatask_core::{Error, ErrorKind, Operation, Result};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 
 /// HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +59,9 @@ pub struct OutgoingRequest {
     pub body: Option<Bytes>,
     /// What kind of call this is: decides whether failures may be retried.
     pub operation: Operation,
-    /// Endpoint name, for tracing and per-action rate limits.
-    pub action: String,
+    /// Endpoint name, for tracing and per-action rate limits (usually a `&'static str`, so
+    /// copying it per attempt costs nothing).
+    pub action: Cow<'static, str>,
     /// For submits: the vendor dedupe key sent with the request. When set, the vendor is known
     /// to dedupe on it, so a submit whose answer was lost may be retried.
     pub dedupe_key: Option<String>,
@@ -68,7 +71,11 @@ pub struct OutgoingRequest {
 
 impl OutgoingRequest {
     /// A request with no body; operation defaults to `Poll` (idempotent).
-    pub fn new(method: Method, action: impl Into<String>, path: impl Into<String>) -> Self {
+    pub fn new(
+        method: Method,
+        action: impl Into<Cow<'static, str>>,
+        path: impl Into<String>,
+    ) -> Self {
         OutgoingRequest {
             method,
             path: path.into(),
@@ -83,13 +90,13 @@ impl OutgoingRequest {
     }
 
     /// A GET.
-    pub fn get(action: impl Into<String>, path: impl Into<String>) -> Self {
+    pub fn get(action: impl Into<Cow<'static, str>>, path: impl Into<String>) -> Self {
         Self::new(Method::Get, action, path)
     }
 
     /// A POST with a JSON body (`Content-Type: application/json`).
     pub fn post_json<T: serde::Serialize + ?Sized>(
-        action: impl Into<String>,
+        action: impl Into<Cow<'static, str>>,
         path: impl Into<String>,
         body: &T,
     ) -> Result<Self> {
@@ -163,8 +170,9 @@ impl OutgoingRequest {
 pub struct HttpResponse {
     /// HTTP status.
     pub status: u16,
-    /// Headers, names lower-cased.
-    pub headers: Vec<(String, String)>,
+    /// Headers as received (moved from the HTTP client, not copied; names are lower-case and
+    /// lookups by `&str` ignore case).
+    pub headers: HeaderMap,
     /// Body bytes.
     pub body: Bytes,
     /// Request id from the usual response headers, if any.
@@ -178,7 +186,7 @@ pub struct HttpResponse {
     /// The operation of the request.
     pub operation: Operation,
     /// The action of the request.
-    pub action: String,
+    pub action: Cow<'static, str>,
 }
 
 impl HttpResponse {
@@ -186,28 +194,34 @@ impl HttpResponse {
     pub fn new(status: u16, body: impl Into<Bytes>) -> Self {
         HttpResponse {
             status,
-            headers: Vec::new(),
+            headers: HeaderMap::new(),
             body: body.into(),
             request_id: None,
             attempt: 1,
             prior_attempt_uncertain: false,
             operation: Operation::Poll,
-            action: String::new(),
+            action: Cow::Borrowed(""),
         }
     }
 
-    /// Add a header (name lower-cased).
+    /// Add a header. A name or value HTTP does not allow is skipped (this builds responses by
+    /// hand, for tests and emulator clients; it never panics).
+    ///
+    /// ```
+    /// let r = mediatask_http::HttpResponse::new(429, "").with_header("Retry-After", "3");
+    /// assert_eq!(r.header("retry-after"), Some("3"));
+    /// ```
     pub fn with_header(mut self, k: &str, v: &str) -> Self {
-        self.headers.push((k.to_ascii_lowercase(), v.to_owned()));
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(k), HeaderValue::try_from(v)) {
+            self.headers.append(name, value);
+        }
         self
     }
 
-    /// A header value, by case-insensitive name.
+    /// A header value, by case-insensitive name (the first one, if repeated). A value that is
+    /// not visible ASCII reads as `None`.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// True for 2xx.
@@ -264,7 +278,7 @@ impl std::fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpResponse")
             .field("status", &self.status)
-            .field("headers", &crate::redact::redact_headers(&self.headers))
+            .field("headers", &crate::redact::redact_header_map(&self.headers))
             .field("body_bytes", &self.body.len())
             .field("request_id", &self.request_id)
             .field("attempt", &self.attempt)

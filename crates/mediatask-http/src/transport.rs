@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 use tracing::Instrument;
 use url::Url;
 
-/// Headers that commonly carry a request id.
-const REQUEST_ID_HEADERS: &[&str] = &[
+/// Headers that commonly carry a request id, most specific first.
+const REQUEST_ID_HEADERS: [&str; 7] = [
     "x-request-id",
     "x-tc-requestid",
     "request-id",
@@ -238,17 +238,46 @@ impl Transport {
         }
     }
 
+    /// Wait for the first admission here, in a small future, then run the attempts in a boxed
+    /// one: thousands of requests parked at the limiter each hold only this future, not the
+    /// whole retry/send/read state machine.
     async fn send_with_retries(
         &self,
         request: &OutgoingRequest,
         uncertain: &mut bool,
     ) -> Result<HttpResponse> {
+        let budget_end = self.inner.runtime.clock.now() + self.inner.config.retry.max_elapsed;
+        let deadline = Some(current_deadline().map_or(budget_end, |d| d.min(budget_end)));
+        let admission = self.admit(request, deadline).await?;
+        Box::pin(self.attempts(request, uncertain, deadline, admission)).await
+    }
+
+    /// Wait until the limiter admits one more `request`.
+    async fn admit(
+        &self,
+        request: &OutgoingRequest,
+        deadline: Option<Instant>,
+    ) -> Result<crate::limiter::Admission> {
+        self.inner
+            .limiter
+            .admit(&request.action, deadline)
+            .await
+            .map_err(|e| e.with_operation(request.operation))
+    }
+
+    /// The attempt loop: the first attempt uses `first_admission`, each later one waits for
+    /// its own.
+    async fn attempts(
+        &self,
+        request: &OutgoingRequest,
+        uncertain: &mut bool,
+        deadline: Option<Instant>,
+        first_admission: crate::limiter::Admission,
+    ) -> Result<HttpResponse> {
         let provider = self.provider();
         let rt = &self.inner.runtime;
         let policy = &self.inner.config.retry;
-        let start = rt.clock.now();
-        let budget_end = start + policy.max_elapsed;
-        let deadline = Some(current_deadline().map_or(budget_end, |d| d.min(budget_end)));
+        let mut admission = Some(first_admission);
         let mut attempt = 0u32;
         let mut reauthorized = false;
         let mut prev_delay = policy.base_delay;
@@ -265,7 +294,7 @@ impl Transport {
                 request_id = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(request, attempt, *uncertain, deadline)
+                .attempt(request, attempt, *uncertain, deadline, admission.take())
                 .instrument(span.clone())
                 .await?;
 
@@ -376,23 +405,22 @@ impl Transport {
         }
     }
 
+    /// One attempt, with `admission` if the caller already holds one (else it waits for one).
     async fn attempt(
         &self,
         request: &OutgoingRequest,
         attempt: u32,
         uncertain: bool,
         deadline: Option<Instant>,
+        admission: Option<crate::limiter::Admission>,
     ) -> Result<AttemptOutcome> {
         // the admission is held until the answer's headers arrive (see Limiter::admit)
-        let admission = self
-            .inner
-            .limiter
-            .admit(&request.action, deadline)
+        let admission = match admission {
+            Some(admission) => admission,
+            None => self.admit(request, deadline).await?,
+        };
+        self.admitted_attempt(request, attempt, uncertain, deadline, admission)
             .await
-            .map_err(|e| e.with_operation(request.operation))?;
-        // Boxed: a request parked at the limiter then holds only this small future, not the
-        // whole send/read state machine (10,000 waiting tasks cost kilobytes each otherwise).
-        Box::pin(self.admitted_attempt(request, attempt, uncertain, deadline, admission)).await
     }
 
     async fn admitted_attempt(
@@ -448,27 +476,24 @@ impl Transport {
 
         let sent = builder.send().await;
         drop(admission);
-        let response = match sent {
+        let mut response = match sent {
             Ok(r) => r,
             Err(e) => return Ok(self.send_failure(e, request)),
         };
         let status = response.status().as_u16();
-        let headers: Vec<(String, String)> = response
-            .headers()
+        // moved out of the response, not copied (the body is read from `response` below)
+        let headers = std::mem::take(response.headers_mut());
+        // one pass over the (few) headers: cheaper than a hashed lookup per candidate name
+        let request_id = headers
             .iter()
-            .map(|(k, v)| {
-                // `HeaderName::as_str` is always lower-case; visible-ASCII values (nearly all)
-                // skip the lossy UTF-8 pass, which gives the same text for them
-                let value = match v.to_str() {
-                    Ok(text) => text.to_owned(),
-                    Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                };
-                (k.as_str().to_owned(), value)
+            .filter_map(|(name, value)| {
+                let rank = REQUEST_ID_HEADERS
+                    .iter()
+                    .position(|h| *h == name.as_str())?;
+                Some((rank, value))
             })
-            .collect();
-        let request_id = REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|h| headers.iter().find(|(k, _)| k == h).map(|(_, v)| v.clone()));
+            .min_by_key(|(rank, _)| *rank)
+            .map(|(_, v)| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let body = match self.read_body(response).await {
             Ok(b) => b,
             Err(BodyError::TooLarge(n)) => {

@@ -421,3 +421,47 @@ fn burst_sizes_round_up_and_never_reach_zero() {
     let off = LimitConfig::default().with_burst_window(Duration::from_secs(2));
     assert_eq!(off.burst_for(7), 7);
 }
+
+/// Waiters are admitted in arrival order, and one queued behind the head with a deadline gives
+/// up at that deadline (a real-time bound: only other requests' answers move the queue), with
+/// nothing sent.
+#[tokio::test(flavor = "current_thread")]
+async fn queued_requests_are_admitted_in_order_and_honour_their_deadline() {
+    let (rt, clock, _) = fake_runtime();
+    let limits = LimitConfig::default()
+        .with_requests_per_second(Some(1))
+        .with_window_margin(Duration::ZERO)
+        .with_burst_window(SECOND);
+    let limiter = Arc::new(Limiter::new("t", limits, rt));
+    let in_flight = limiter.admit("poll", None).await.unwrap();
+
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let waiters: Vec<_> = (0..3)
+        .map(|i| {
+            let (limiter, order) = (limiter.clone(), order.clone());
+            tokio::spawn(async move {
+                let admission = limiter.admit("poll", None).await.unwrap();
+                order.lock().unwrap().push(i);
+                drop(admission);
+            })
+        })
+        .collect();
+    for _ in 0..10 {
+        tokio::task::yield_now().await; // all three are queued, #0 at the head
+    }
+    let started = Instant::now();
+    let err = limiter
+        .admit("poll", Some(clock.now() + Duration::from_millis(200)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.to_string().contains("nothing was sent"), "{err}");
+    assert!(started.elapsed() >= Duration::from_millis(190));
+    assert!(order.lock().unwrap().is_empty(), "no one passed the request in flight");
+
+    drop(in_flight); // its answer: the queue moves, one per second, in order
+    for w in waiters {
+        w.await.unwrap();
+    }
+    assert_eq!(*order.lock().unwrap(), vec![0, 1, 2]);
+}

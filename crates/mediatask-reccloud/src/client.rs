@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use mediatask_core::{Error, ErrorKind, Operation, Reconcile, Result, Runtime, Secret};
 use mediatask_http::{HttpResponse, Method, OutgoingRequest, Transport, VendorProtocol};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// RecCloud's wire rules: `X-API-KEY` on every attempt, envelope/HTTP classification.
@@ -127,7 +128,12 @@ impl RecCloudClient {
     /// `POST path` with the exact JSON body bytes as a submit (never blindly retried) and return the new
     /// task id. A successful answer without a readable `data.task_id` is `OutcomeUnknown`
     /// (the task may exist and bill), carrying the SHA-256 of the body sent.
-    pub async fn create_task(&self, action: &str, path: &str, body: Vec<u8>) -> Result<String> {
+    pub async fn create_task(
+        &self,
+        action: impl Into<Cow<'static, str>>,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<String> {
         let request = OutgoingRequest::new(Method::Post, action, path)
             .with_header("Content-Type", "application/json")
             .with_body(body)
@@ -158,7 +164,7 @@ impl RecCloudClient {
     /// `GET` a query path (`{task_id}` substituted, percent-encoded) and decode `data`.
     pub async fn query_task(
         &self,
-        action: &str,
+        action: impl Into<Cow<'static, str>>,
         template: &str,
         task_id: &str,
         operation: Operation,

@@ -143,7 +143,12 @@ impl Client {
 /// Request plumbing shared by the endpoint functions of [`crate::api`].
 impl Client {
     /// `POST path` with a JSON `body` as a `Query`, taking `data` from the envelope.
-    pub(crate) async fn post_query<B, T>(&self, action: &str, path: &str, body: &B) -> Result<T>
+    pub(crate) async fn post_query<B, T>(
+        &self,
+        action: &'static str,
+        path: &str,
+        body: &B,
+    ) -> Result<T>
     where
         B: Serialize + ?Sized,
         T: DeserializeOwned,
@@ -156,7 +161,7 @@ impl Client {
     /// creation: never blindly retried); returns the new task id (see `send_create`).
     pub(crate) async fn post_create<B>(
         &self,
-        action: &str,
+        action: &'static str,
         path: impl Into<String>,
         body: &B,
         operation: Operation,
@@ -172,7 +177,7 @@ impl Client {
     /// request id. An empty `ids` fails locally (nothing is sent).
     pub(crate) async fn post_ids<T: DeserializeOwned>(
         &self,
-        action: &str,
+        action: &'static str,
         path: &str,
         ids: &[i64],
         operation: Operation,
@@ -198,7 +203,7 @@ impl Client {
 
 /// `GET path?id=…` with the JSON content type the task endpoints expect, as `operation`.
 pub(crate) fn get_by_id(
-    action: &str,
+    action: &'static str,
     path: &str,
     id: i64,
     operation: Operation,

@@ -113,7 +113,7 @@ impl Client {
     /// carrying that key.
     pub async fn call<B, R>(
         &self,
-        action: &str,
+        action: impl Into<std::borrow::Cow<'static, str>>,
         operation: Operation,
         body: &B,
         dedupe_key: Option<&str>,

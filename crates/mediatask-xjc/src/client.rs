@@ -135,7 +135,7 @@ impl XjcClient {
     /// `POST path` with the JSON `body` as an idempotent poll; the answer must carry `data`.
     pub(crate) async fn poll_json<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
-        action: &str,
+        action: &'static str,
         path: &str,
         body: &B,
     ) -> Result<(T, Option<String>)> {
@@ -148,7 +148,7 @@ impl XjcClient {
     /// picks the new id out of `data`.
     pub(crate) async fn submit_json<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
-        action: &str,
+        action: &'static str,
         path: &str,
         body: &B,
         id_of: impl FnOnce(&T) -> Option<String>,

@@ -53,7 +53,7 @@ impl VendorProtocol for TestProtocol {
         self.stamps
             .lock()
             .unwrap()
-            .push((request.action.clone(), now));
+            .push((request.action.to_string(), now));
         request.set_header("Authorization", format!("Bearer {TOKEN}"));
         request.set_header("x-attempt", n.to_string());
         request.query.push(("sign".into(), SIGNATURE.into()));

@@ -15,7 +15,7 @@ use serde_json::Value;
 /// task id. No task slot is reserved here: the tasks in [`crate::tasks`] do that.
 pub(crate) async fn create<B: Serialize>(
     client: &RecCloudClient,
-    action: &str,
+    action: &'static str,
     path: &str,
     body: &B,
 ) -> Result<String> {
@@ -33,7 +33,7 @@ pub(crate) async fn create<B: Serialize>(
 /// Query a task (idempotent, retried on transient errors).
 pub(crate) async fn query(
     client: &RecCloudClient,
-    action: &str,
+    action: &'static str,
     template: &str,
     task_id: &str,
 ) -> Result<TaskQuery> {

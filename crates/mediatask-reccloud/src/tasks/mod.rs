@@ -187,7 +187,7 @@ impl<K: JobKind> MediaTask for RecCloudTask<K> {
         // its id is unknown, so the slot cannot stay bound to it.
         let task_id = self
             .client
-            .create_task(&format!("create_{}", K::KIND), &path, body)
+            .create_task(format!("create_{}", K::KIND), &path, body)
             .await?;
         transport.limiter().bind_task(slot, &task_id);
         Ok(TaskHandle::new(PROVIDER, K::KIND, task_id)
@@ -257,7 +257,7 @@ impl<K: JobKind> RecCloudTask<K> {
         let (query, request_id) = self
             .client
             .query_task(
-                &format!("query_{}", K::KIND),
+                format!("query_{}", K::KIND),
                 &template,
                 &handle.task_id,
                 operation,

@@ -39,7 +39,7 @@ pub struct CreateTaskResponse {
 /// CreateAigcAudioTask, which has none); with it, a lost answer may be retried safely.
 pub async fn create_task<B: Serialize + ?Sized>(
     client: &Client,
-    action: &str,
+    action: &'static str,
     body: &B,
     session_id: Option<&str>,
 ) -> Result<CreateTaskResponse> {

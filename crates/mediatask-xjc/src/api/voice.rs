@@ -68,9 +68,27 @@ impl VoiceEdition {
     }
 
     /// The action name (rate limits, logs): `voice_<edition>_<step>`.
-    fn action(self, step: &str) -> String {
-        format!("voice_{}_{step}", self.segment())
+    fn action(self, step: VoiceStep) -> &'static str {
+        match (self, step) {
+            (VoiceEdition::Lite, VoiceStep::Train) => "voice_lite_train",
+            (VoiceEdition::Lite, VoiceStep::TrainDetail) => "voice_lite_train_detail",
+            (VoiceEdition::Lite, VoiceStep::Create) => "voice_lite_create",
+            (VoiceEdition::Lite, VoiceStep::CreateDetail) => "voice_lite_create_detail",
+            (VoiceEdition::Pro, VoiceStep::Train) => "voice_pro_train",
+            (VoiceEdition::Pro, VoiceStep::TrainDetail) => "voice_pro_train_detail",
+            (VoiceEdition::Pro, VoiceStep::Create) => "voice_pro_create",
+            (VoiceEdition::Pro, VoiceStep::CreateDetail) => "voice_pro_create_detail",
+        }
     }
+}
+
+/// The four voice endpoints of an edition (for action names).
+#[derive(Debug, Clone, Copy)]
+enum VoiceStep {
+    Train,
+    TrainDetail,
+    Create,
+    CreateDetail,
 }
 
 /// Train (or retrain) a voice from an audio sample.
@@ -357,7 +375,7 @@ impl XjcClient {
             callback_url: request.callback_url.as_deref(),
         };
         self.submit_json(
-            &edition.action("train"),
+            edition.action(VoiceStep::Train),
             &edition.train_path(),
             &body,
             |d: &SpeakerIdData| d.speaker_id.clone(),
@@ -372,7 +390,7 @@ impl XjcClient {
         speaker_id: &str,
     ) -> Result<(VoiceTrainDetail, Option<String>)> {
         self.poll_json(
-            &edition.action("train_detail"),
+            edition.action(VoiceStep::TrainDetail),
             &edition.train_detail_path(),
             &SpeakerBody { speaker_id },
         )
@@ -398,7 +416,7 @@ impl XjcClient {
             callback_url: request.callback_url.as_deref(),
         };
         self.submit_json(
-            &edition.action("create"),
+            edition.action(VoiceStep::Create),
             &edition.create_path(),
             &body,
             |d: &JobIdData| d.job_id.clone(),
@@ -413,7 +431,7 @@ impl XjcClient {
         job_id: &str,
     ) -> Result<(VoiceSynthesisDetail, Option<String>)> {
         self.poll_json(
-            &edition.action("create_detail"),
+            edition.action(VoiceStep::CreateDetail),
             &edition.create_detail_path(),
             &JobIdBody { job_id },
         )
