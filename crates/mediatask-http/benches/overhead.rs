@@ -10,13 +10,16 @@
 //! benchmarks run one after the other) and from a per-call interleaved measurement (medians),
 //! which is robust against load drift on a shared machine.
 //!
-//! Findings (see also the report of the foundation work): run-to-run latency on a loaded shared
-//! machine drifts by more than the overhead itself, so the per-call interleaved medians are the
-//! numbers to read. A load-independent cross-check is the instruction count per call under
-//! valgrind (`BENCH_ONLY=<side> BENCH_CALLS=<n> valgrind --tool=callgrind <bench binary>`,
-//! difference of two call counts): the transport costs about 1.7% more instructions than
-//! reqwest configured the same way with the same timeout, while the per-request timeout itself
-//! (a tokio timer, required by HTTP rule 5) costs about 6% over a plain reqwest call.
+//! Findings (2026-11-21, 2-core VM): run-to-run latency drifts by more than the overhead itself.
+//! Criterion runs the sides one after the other, and whichever runs last tends to look slowest:
+//! with the order raw, raw+timeout, transport the estimates gave transport/raw = 1.09; with
+//! transport first, 1.02 (and raw+timeout, then last, 1.11). So read the per-call interleaved
+//! medians (1.04–1.06 over several runs) and the load-independent instruction count per call
+//! under valgrind (`BENCH_ONLY=<side> BENCH_CALLS=<n> valgrind --tool=callgrind <bench binary>`,
+//! difference of two call counts): raw 94.5k, raw+timeout 96.7k, transport 97.3k instructions,
+//! i.e. transport/raw = 1.03 and transport/(raw+timeout) = 1.005. Most of the time is in the
+//! kernel (task switches on loopback), identical for all sides. The per-request timeout (a
+//! tokio timer, required by HTTP rule 5) costs about 2% over a plain reqwest call.
 
 use async_trait::async_trait;
 use axum::Router;

@@ -457,7 +457,10 @@ async fn queued_requests_are_admitted_in_order_and_honour_their_deadline() {
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert!(err.to_string().contains("nothing was sent"), "{err}");
     assert!(started.elapsed() >= Duration::from_millis(190));
-    assert!(order.lock().unwrap().is_empty(), "no one passed the request in flight");
+    assert!(
+        order.lock().unwrap().is_empty(),
+        "no one passed the request in flight"
+    );
 
     drop(in_flight); // its answer: the queue moves, one per second, in order
     for w in waiters {
