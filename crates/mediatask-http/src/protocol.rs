@@ -27,6 +27,15 @@ pub trait VendorProtocol: Send + Sync + std::fmt::Debug {
     async fn invalidate_credentials(&self, _error: &Error) -> bool {
         false
     }
+
+    /// Like [`VendorProtocol::invalidate_credentials`], knowing the refused request as it was
+    /// signed. A token scheme compares the credential that request carried with its cached
+    /// one: when another call already replaced the token, it keeps the new one and just asks
+    /// for a retry, so N calls refused at once with the same stale token cause one re-issue,
+    /// not N. The transport calls this one; the default delegates to `invalidate_credentials`.
+    async fn invalidate_credentials_for(&self, error: &Error, _refused: &OutgoingRequest) -> bool {
+        self.invalidate_credentials(error).await
+    }
 }
 
 /// Default HTTP-status classification for vendors whose errors are plain HTTP codes.

@@ -50,9 +50,19 @@ struct Inner {
 }
 
 /// What happened in one attempt, before retry classification.
+// Not boxed: an outcome only passes from an attempt to the retry loop (inside the already
+// boxed attempt future); boxing `Done` would cost an allocation per call.
+#[allow(clippy::large_enum_variant)]
 enum AttemptOutcome {
-    Done(HttpResponse),
-    Failed { error: Error, may_have_landed: bool },
+    /// An answer, and the request as it was signed for this attempt.
+    Done {
+        response: HttpResponse,
+        signed: OutgoingRequest,
+    },
+    Failed {
+        error: Error,
+        may_have_landed: bool,
+    },
 }
 
 impl Transport {
@@ -299,7 +309,7 @@ impl Transport {
                 .await?;
 
             let (error, may_have_landed) = match outcome {
-                AttemptOutcome::Done(response) => {
+                AttemptOutcome::Done { response, signed } => {
                     if !span.is_disabled() {
                         span.record("status", response.status);
                         if let Some(id) = &response.request_id {
@@ -312,7 +322,12 @@ impl Transport {
                             let e = self.decorate(e, request, &response);
                             if e.kind() == ErrorKind::Unauthenticated && !reauthorized {
                                 reauthorized = true;
-                                if self.inner.protocol.invalidate_credentials(&e).await {
+                                if self
+                                    .inner
+                                    .protocol
+                                    .invalidate_credentials_for(&e, &signed)
+                                    .await
+                                {
                                     tracing::debug!(parent: &span, "credentials invalidated; re-authorizing once");
                                     attempt -= 1;
                                     continue;
@@ -550,7 +565,10 @@ impl Transport {
         out.prior_attempt_uncertain = uncertain;
         out.operation = request.operation;
         out.action = request.action.clone();
-        Ok(AttemptOutcome::Done(out))
+        Ok(AttemptOutcome::Done {
+            response: out,
+            signed,
+        })
     }
 
     fn send_failure(&self, e: reqwest::Error, request: &OutgoingRequest) -> AttemptOutcome {

@@ -10,9 +10,9 @@ use crate::auth::{CachedToken, TimestampUnit, TokenRequest, parse_token_response
 use crate::generated::tables;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use mediatask_core::secret::constant_time_eq;
 use mediatask_core::{Error, ErrorKind, Operation, Result, Secret};
 use mediatask_http::{HttpResponse, OutgoingRequest, Transport, VendorProtocol};
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,16 +25,10 @@ pub struct SoftSugarProtocol {
     unit: TimestampUnit,
     refresh_margin: Duration,
     fallback_ttl: Option<Duration>,
-    token: tokio::sync::Mutex<Option<(CachedToken, u64)>>,
+    token: tokio::sync::Mutex<Option<CachedToken>>,
     transport: Mutex<Option<Transport>>,
     issued: AtomicU64,
-    /// Which token generation each in-flight tokio task authorized with, so an auth failure
-    /// only drops the token that actually failed (not a fresher one another task just issued).
-    used: Mutex<HashMap<tokio::task::Id, u64>>,
 }
-
-/// Bound of the task → generation map (entries of calls that never came back).
-const MAX_TRACKED_TASKS: usize = 4096;
 
 impl fmt::Debug for SoftSugarProtocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -59,7 +53,6 @@ impl SoftSugarProtocol {
             token: tokio::sync::Mutex::new(None),
             transport: Mutex::new(None),
             issued: AtomicU64::new(0),
-            used: Mutex::new(HashMap::new()),
         }
     }
 
@@ -84,26 +77,17 @@ impl SoftSugarProtocol {
     /// The current token, issuing one if none is cached or it is about to expire. Concurrent
     /// callers wait for the one in-flight token request (single flight).
     pub async fn bearer_token(&self, now: DateTime<Utc>) -> Result<Secret> {
-        Ok(self.token_with_generation(now).await?.0)
-    }
-
-    async fn token_with_generation(&self, now: DateTime<Utc>) -> Result<(Secret, u64)> {
         let mut guard = self.token.lock().await;
-        if let Some((t, generation)) = guard.as_ref() {
+        if let Some(t) = guard.as_ref() {
             if !t.needs_refresh(now, self.refresh_margin) {
-                return Ok((t.token.clone(), *generation));
+                return Ok(t.token.clone());
             }
             tracing::debug!(provider = crate::PROVIDER, "token near expiry; re-issuing");
         }
         let fresh = self.issue(now).await?;
         let token = fresh.token.clone();
-        let generation = self.issued.load(Ordering::SeqCst);
-        *guard = Some((fresh, generation));
-        Ok((token, generation))
-    }
-
-    fn used_map(&self) -> std::sync::MutexGuard<'_, HashMap<tokio::task::Id, u64>> {
-        self.used.lock().unwrap_or_else(|p| p.into_inner())
+        *guard = Some(fresh);
+        Ok(token)
     }
 
     /// Forget the cached token.
@@ -161,26 +145,14 @@ impl VendorProtocol for SoftSugarProtocol {
     }
 
     async fn authorize(&self, request: &mut OutgoingRequest, now: DateTime<Utc>) -> Result<()> {
-        let (token, generation) = self.token_with_generation(now).await?;
-        if let Some(id) = tokio::task::try_id() {
-            let mut used = self.used_map();
-            if used.len() >= MAX_TRACKED_TASKS {
-                used.clear();
-            }
-            used.insert(id, generation);
-        }
-        request.set_header("Authorization", format!("Bearer {}", token.expose()));
+        let token = self.bearer_token(now).await?;
+        request.set_header("Authorization", bearer(&token));
         Ok(())
     }
 
     fn check_response(&self, response: &HttpResponse) -> Result<()> {
         match crate::error::parse_error(response.status, &response.body) {
-            None => {
-                if let Some(id) = tokio::task::try_id() {
-                    self.used_map().remove(&id);
-                }
-                Ok(())
-            }
+            None => Ok(()),
             Some(mut e) => {
                 // A refused token request means the app id / key / sign are wrong.
                 if response.operation == Operation::Auth
@@ -204,23 +176,46 @@ impl VendorProtocol for SoftSugarProtocol {
             // the token request itself failed: re-issuing would only repeat it
             return false;
         }
-        let failed_generation = tokio::task::try_id().and_then(|id| self.used_map().remove(&id));
+        tracing::debug!(
+            provider = crate::PROVIDER,
+            "auth failure; dropping the cached token"
+        );
+        self.clear_token().await;
+        true
+    }
+
+    /// Drop the cached token only if it is the one the refused request carried; when another
+    /// call already replaced it, retry with the current one (N calls refused at once with the
+    /// same stale token cause one re-issue, not N).
+    async fn invalidate_credentials_for(&self, error: &Error, refused: &OutgoingRequest) -> bool {
+        if error.operation() == Some(Operation::Auth) {
+            // the token request itself failed: re-issuing would only repeat it
+            return false;
+        }
         let mut guard = self.token.lock().await;
-        match (guard.as_ref(), failed_generation) {
-            (Some((_, current)), Some(failed)) if *current != failed => {
-                tracing::debug!(
-                    provider = crate::PROVIDER,
-                    "auth failure with an older token; retrying with the current one"
-                );
+        let replaced_since = match (guard.as_ref(), refused.header("Authorization")) {
+            (Some(current), Some(sent)) => {
+                !constant_time_eq(bearer(&current.token).as_bytes(), sent.as_bytes())
             }
-            _ => {
-                tracing::debug!(
-                    provider = crate::PROVIDER,
-                    "auth failure; dropping the cached token"
-                );
-                guard.take();
-            }
+            _ => false,
+        };
+        if replaced_since {
+            tracing::debug!(
+                provider = crate::PROVIDER,
+                "auth failure with an older token; retrying with the current one"
+            );
+        } else {
+            tracing::debug!(
+                provider = crate::PROVIDER,
+                "auth failure; dropping the cached token"
+            );
+            guard.take();
         }
         true
     }
+}
+
+/// The `Authorization` header value for `token`.
+fn bearer(token: &Secret) -> String {
+    format!("Bearer {}", token.expose())
 }

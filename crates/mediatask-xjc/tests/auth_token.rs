@@ -172,6 +172,53 @@ async fn invalid_token_is_reissued_once_and_the_call_retried() {
     accepted.assert_hits_async(1).await;
 }
 
+/// Ten calls refused at once with the same stale token fetch ONE new token: a call whose
+/// refused token was already replaced by another call retries with the current one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_invalid_token_answers_reissue_one_token() {
+    let e = env().await;
+    let old = token_mock(&e.server, "tok-old", START_MS + 7_200_000).await;
+    e.client.token().await.unwrap();
+    old.delete_async().await;
+    let fresh = default_token(&e.server).await;
+    let rejected = e
+        .server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/model/v5/user/balance")
+                .header("authorization-token", "tok-old");
+            // slow enough that all ten are in flight with the old token
+            then.status(200)
+                .delay(Duration::from_millis(200))
+                .json_body(json!({"code": 20002, "msg": "无效token", "data": null}));
+        })
+        .await;
+    let accepted = e
+        .server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/model/v5/user/balance")
+                .header("authorization-token", TOKEN);
+            then.status(200).json_body(ok(json!({"balance": 7})));
+        })
+        .await;
+    let calls = (0..10).map(|_| {
+        let c = e.client.clone();
+        tokio::spawn(async move { c.balance().await })
+    });
+    for r in join_all(calls).await {
+        assert_eq!(r.unwrap().unwrap().balance, Some(7));
+    }
+    rejected.assert_hits_async(10).await;
+    fresh.assert_hits_async(1).await;
+    accepted.assert_hits_async(10).await;
+    assert_eq!(
+        e.client.token_fetches(),
+        2,
+        "the seeded token and one re-issue"
+    );
+}
+
 #[tokio::test]
 async fn a_second_invalid_token_is_unauthenticated_without_looping() {
     let e = env().await;
