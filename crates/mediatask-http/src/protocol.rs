@@ -21,9 +21,10 @@ pub trait VendorProtocol: Send + Sync + std::fmt::Debug {
     /// code and request id; the transport adds provider, operation and HTTP status.
     fn check_response(&self, response: &HttpResponse) -> Result<()>;
 
-    /// Called once per call when `check_response` returned `Unauthenticated`: drop cached
-    /// tokens and return true to have the transport re-authorize and retry once. The default
-    /// (static keys, signatures) returns false.
+    /// Called once per call when `check_response` returned `Unauthenticated` (through the
+    /// default [`VendorProtocol::invalidate_credentials_for`]): drop cached tokens and return
+    /// true to have the transport re-authorize and retry once. The default (static keys,
+    /// signatures) returns false.
     async fn invalidate_credentials(&self, _error: &Error) -> bool {
         false
     }
