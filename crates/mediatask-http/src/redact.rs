@@ -101,7 +101,8 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// A short, single-line, redacted excerpt of a response body for error messages: at most
-/// `max_chars` characters, sensitive JSON string values and URL query strings hidden.
+/// `max_chars` characters, the values of sensitive JSON keys (strings, numbers, whole objects
+/// and arrays) and URL query strings hidden.
 ///
 /// ```
 /// let s = mediatask_http::redact::snippet(br#"{"token":"abc","url":"https://x/y?sig=1"}"#, 200);
@@ -122,7 +123,8 @@ pub fn snippet(body: &[u8], max_chars: usize) -> String {
     out
 }
 
-/// Replace `"<sensitive key>": "value"` string values with `"***"`.
+/// Replace the value of every `"<sensitive key>":` with `"***"` (strings), `{***}` / `[***]`
+/// (objects, arrays) or `***` (numbers); `true`, `false` and `null` are kept.
 fn redact_json_values(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -154,11 +156,69 @@ fn redact_json_values(text: &str) -> String {
                         return out;
                     }
                 }
+            } else if let Some(open @ ('{' | '[')) = value.chars().next() {
+                // an object or array under a sensitive key: hide all of it
+                let close = if open == '{' { '}' } else { ']' };
+                match find_container_end(value) {
+                    Some(vend) => {
+                        out.push(':');
+                        out.push(open);
+                        out.push_str("***");
+                        out.push(close);
+                        rest = &value[vend + 1..];
+                    }
+                    None => {
+                        out.push(':');
+                        out.push(open);
+                        out.push_str("***");
+                        return out;
+                    }
+                }
+            } else {
+                // a bare number (a numeric key or code) is hidden; true/false/null say nothing
+                let vend = value
+                    .find(|c: char| c == ',' || c == '}' || c == ']' || c.is_whitespace())
+                    .unwrap_or(value.len());
+                let scalar = &value[..vend];
+                if !scalar.is_empty() && !matches!(scalar, "true" | "false" | "null") {
+                    out.push_str(":***");
+                    rest = &value[vend..];
+                }
             }
         }
     }
     out.push_str(rest);
     out
+}
+
+/// The index of the bracket closing the object or array `s` starts with (strings skipped,
+/// nesting counted); `None` when the text ends first.
+fn find_container_end(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if in_string {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => in_string = false,
+                _ => escaped = false,
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => depth += 1,
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn find_string_end(s: &str) -> Option<usize> {
@@ -235,6 +295,30 @@ mod tests {
         let s = snippet(body, 500);
         assert!(!s.contains("tok-1") && !s.contains("sk-2"), "{s}");
         assert!(s.contains(r#"say \"hi\""#), "{s}");
+    }
+
+    #[test]
+    fn objects_arrays_and_numbers_under_sensitive_keys_are_hidden() {
+        let body = br#"{"token":{"value":"tok-obj","exp":1},"keys":["k-1"],"secret":["s-1",{"x":"s-2"}],"sign":987654,"authorization":null,"code":7,"msg":"ok"}"#;
+        let s = snippet(body, 500);
+        for secret in ["tok-obj", "s-1", "s-2", "987654"] {
+            assert!(!s.contains(secret), "{secret} in {s}");
+        }
+        assert_eq!(
+            s,
+            r#"{"token":{***},"keys":["k-1"],"secret":[***],"sign":***,"authorization":null,"code":7,"msg":"ok"}"#
+        );
+        // a brace or bracket inside a string does not end the hidden value early
+        let s = snippet(br#"{"token":{"a":"}","b":"tok-2"},"n":1}"#, 500);
+        assert!(!s.contains("tok-2"), "{s}");
+        assert!(s.ends_with(r#""n":1}"#), "{s}");
+    }
+
+    #[test]
+    fn a_truncated_object_under_a_sensitive_key_is_hidden_to_the_end() {
+        let s = snippet(br#"{"secret_key":{"v":"sk-cut"#, 500);
+        assert!(!s.contains("sk-cut"), "{s}");
+        assert_eq!(s, r#"{"secret_key":{***"#);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Property tests (design.md, testing layer 5): the body snippet and the JSON decoder never
-//! panic on arbitrary bytes, and a value planted after a sensitive key never shows up in a
-//! snippet or a decode error.
+//! panic on arbitrary bytes, and a value planted after a sensitive key (a string, or anywhere
+//! inside an object or array) never shows up in a snippet or a decode error.
 
 use mediatask_http::{decode_json, redact};
 use proptest::prelude::*;
@@ -87,12 +87,19 @@ proptest! {
         after in arb_json(),
         key in arb_sensitive_key(),
         secret in "PLANTED[A-Za-z0-9]{6,20}",
+        shape in 0u8..3,
         pretty in any::<bool>(),
         max in 1usize..400,
     ) {
+        // the secret as the value, inside an object, or deep inside an array
+        let planted = match shape {
+            0 => Value::from(secret.clone()),
+            1 => serde_json::json!({"value": secret.clone(), "note": "a } and a ]"}),
+            _ => serde_json::json!([1, {"deep": ["[", secret.clone()]}]),
+        };
         let mut obj = Map::new();
         obj.insert("before".into(), before);
-        obj.insert(key.clone(), Value::from(secret.clone()));
+        obj.insert(key.clone(), planted);
         obj.insert("zafter".into(), after);
         let doc = Value::Object(obj);
         let text = if pretty {
