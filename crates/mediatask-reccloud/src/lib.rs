@@ -53,6 +53,8 @@ pub use api::media::{
 };
 pub use api::recognition::{SpeechToTextOutput, SpeechToTextRequest};
 pub use client::RecCloudClient;
+/// The same client under the plain `Client` name every vendor crate exports.
+pub type Client = RecCloudClient;
 pub use config::{Endpoints, RecCloudConfig, Region};
 pub use credits::{CreditEstimate, CreditService, Usage, estimate_credits};
 pub use tasks::{JobKind, RecCloudTask};

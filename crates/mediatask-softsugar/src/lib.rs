@@ -39,6 +39,8 @@ pub mod protocol;
 pub mod tasks;
 
 pub use client::Client;
+/// The same client under the `<Vendor>Client` name every vendor crate exports.
+pub type SoftSugarClient = Client;
 pub use config::SoftSugarConfig;
 pub use tasks::{
     ContentPreheat, FaceSwap, FileWarming, TaskById, TaskOutput, Transcode, VideoSynthesis,

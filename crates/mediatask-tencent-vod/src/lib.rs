@@ -47,6 +47,8 @@ pub use api::{
     AudioCloneRequest, AudioGenerationRequest, ImageGenerationRequest, VideoGenerationRequest,
 };
 pub use client::Client;
+/// The same client under the `<Vendor>Client` name every vendor crate exports.
+pub type TencentVodClient = Client;
 pub use config::{Credentials, Endpoint, TencentVodConfig};
 pub use tasks::{
     AudioClone, AudioCloneOutput, AudioGeneration, AudioGenerationOutput, ImageGeneration,

@@ -38,6 +38,8 @@ pub mod tasks;
 pub mod validate;
 
 pub use client::{VozoClient, VozoProtocol};
+/// The same client under the plain `Client` name every vendor crate exports.
+pub type Client = VozoClient;
 pub use config::{DEFAULT_REUSABLE_LIP_SYNC_QUERY_PATH, LIP_SYNC_POOL, TRANSLATE_POOL, VozoConfig};
 pub use provider::{VozoProvider, provider_from_json};
 pub use tasks::{LipSync, LipSyncOutput, ReusableLipSync, TranslateDub, TranslateDubOutput};

@@ -56,6 +56,8 @@ pub use api::account::{Balance, BillItem, BillPage};
 pub use api::voice::{VoiceEdition, VoiceSynthesisRequest, VoiceTrainRequest};
 pub use api::works::WorksRequest;
 pub use client::{Answer, XjcClient};
+/// The same client under the plain `Client` name every vendor crate exports.
+pub type Client = XjcClient;
 pub use config::XjcConfig;
 pub use tasks::{
     VoiceLiteSynthesis, VoiceLiteTrain, VoiceProSynthesis, VoiceProTrain, VoiceSynthesisOutput,

@@ -74,3 +74,38 @@ async fn json_that_does_not_match_the_request_type_is_invalid_request() {
         }
     }
 }
+
+/// Every vendor crate names its client both `Client` and `<Vendor>Client` (one type).
+#[test]
+fn every_vendor_exports_client_under_both_names() {
+    fn same<T: 'static, U: 'static>() -> bool {
+        std::any::TypeId::of::<T>() == std::any::TypeId::of::<U>()
+    }
+    #[cfg(feature = "tencent-vod")]
+    assert!(same::<
+        mediatask::vendors::tencent_vod::Client,
+        mediatask::vendors::tencent_vod::TencentVodClient,
+    >());
+    #[cfg(feature = "softsugar")]
+    assert!(same::<
+        mediatask::vendors::softsugar::Client,
+        mediatask::vendors::softsugar::SoftSugarClient,
+    >());
+    #[cfg(feature = "xjc")]
+    assert!(same::<
+        mediatask::vendors::xjc::Client,
+        mediatask::vendors::xjc::XjcClient,
+    >());
+    #[cfg(feature = "reccloud")]
+    assert!(same::<
+        mediatask::vendors::reccloud::Client,
+        mediatask::vendors::reccloud::RecCloudClient,
+    >());
+    #[cfg(feature = "vozo")]
+    assert!(same::<
+        mediatask::vendors::vozo::Client,
+        mediatask::vendors::vozo::VozoClient,
+    >());
+    // with no vendor feature the test is trivially true; CI runs it once per feature
+    let _ = same::<(), ()>;
+}
