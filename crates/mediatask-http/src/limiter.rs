@@ -83,15 +83,20 @@ impl Limiter {
             .iter()
             .map(|(k, v)| (k.clone(), Arc::new(Semaphore::new(*v))))
             .collect();
-        let turnstiles = std::iter::once(GLOBAL.to_owned())
-            .chain(config.action_requests_per_second.keys().cloned())
+        // one log and one queue per limit set: the account-wide one and each action's own
+        let limit_keys = || {
+            std::iter::once(GLOBAL.to_owned())
+                .chain(config.action_requests_per_second.keys().cloned())
+        };
+        let windows = limit_keys().map(|key| (key, Vec::new())).collect();
+        let turnstiles = limit_keys()
             .map(|key| (key, tokio::sync::Mutex::new(())))
             .collect();
         Limiter {
             provider,
             config,
             runtime,
-            windows: Mutex::new(HashMap::new()),
+            windows: Mutex::new(windows),
             next_id: std::sync::atomic::AtomicU64::new(0),
             completed: tokio::sync::Notify::new(),
             turnstiles,
@@ -188,7 +193,10 @@ impl Limiter {
         // the earliest moment every full window frees a place; None = only a completion can
         let mut ready_at: Option<Instant> = Some(now);
         for (key, n) in limits {
-            let log = windows.entry((*key).to_owned()).or_default();
+            // every configured limit has its log from the start (`Limiter::new`)
+            let Some(log) = windows.get_mut(*key) else {
+                continue;
+            };
             log.retain(|e| {
                 e.done
                     .is_none_or(|t| now.saturating_duration_since(t) < window)
@@ -216,11 +224,13 @@ impl Limiter {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut keys = Vec::with_capacity(limits.len());
         for (key, _) in limits {
-            windows.entry((*key).to_owned()).or_default().push(Entry {
-                id,
-                admitted: now,
-                done: None,
-            });
+            if let Some(log) = windows.get_mut(*key) {
+                log.push(Entry {
+                    id,
+                    admitted: now,
+                    done: None,
+                });
+            }
             keys.push((*key).to_owned());
         }
         Placement::Admitted((keys, id))

@@ -21,21 +21,34 @@ pub trait VendorProtocol: Send + Sync + std::fmt::Debug {
     /// code and request id; the transport adds provider, operation and HTTP status.
     fn check_response(&self, response: &HttpResponse) -> Result<()>;
 
-    /// Called once per call when `check_response` returned `Unauthenticated` (through the
-    /// default [`VendorProtocol::invalidate_credentials_for`]): drop cached tokens and return
-    /// true to have the transport re-authorize and retry once. The default (static keys,
-    /// signatures) returns false.
-    async fn invalidate_credentials(&self, _error: &Error) -> bool {
+    /// Called once per call when `check_response` returned `Unauthenticated`, with the refused
+    /// request as it was signed: drop the cached token and return true to have the transport
+    /// re-authorize and retry once. A token scheme drops its token only if `refused` carried
+    /// it (see [`credential_was_replaced`]): when another call already replaced the token, it
+    /// keeps the new one and just asks for the retry, so N calls refused at once with the
+    /// same stale token cause one re-issue, not N. The default (static keys, signatures)
+    /// returns false.
+    async fn invalidate_credentials(&self, _error: &Error, _refused: &OutgoingRequest) -> bool {
         false
     }
+}
 
-    /// Like [`VendorProtocol::invalidate_credentials`], knowing the refused request as it was
-    /// signed. A token scheme compares the credential that request carried with its cached
-    /// one: when another call already replaced the token, it keeps the new one and just asks
-    /// for a retry, so N calls refused at once with the same stale token cause one re-issue,
-    /// not N. The transport calls this one; the default delegates to `invalidate_credentials`.
-    async fn invalidate_credentials_for(&self, error: &Error, _refused: &OutgoingRequest) -> bool {
-        self.invalidate_credentials(error).await
+/// True when the credential a refused request carried (`carried`, e.g. its token header) is no
+/// longer the cached one (`current`): another call already replaced it, so it must not be
+/// dropped. Compared in constant time; `false` when either is missing.
+///
+/// ```
+/// use mediatask_http::protocol::credential_was_replaced;
+/// assert!(credential_was_replaced(Some("tok-new"), Some("tok-old")));
+/// assert!(!credential_was_replaced(Some("tok-old"), Some("tok-old")));
+/// assert!(!credential_was_replaced(None, Some("tok-old")));
+/// ```
+pub fn credential_was_replaced(current: Option<&str>, carried: Option<&str>) -> bool {
+    match (current, carried) {
+        (Some(current), Some(carried)) => {
+            !mediatask_core::secret::constant_time_eq(current.as_bytes(), carried.as_bytes())
+        }
+        _ => false,
     }
 }
 

@@ -325,7 +325,7 @@ impl Transport {
                                 if self
                                     .inner
                                     .protocol
-                                    .invalidate_credentials_for(&e, &signed)
+                                    .invalidate_credentials(&e, &signed)
                                     .await
                                 {
                                     tracing::debug!(parent: &span, "credentials invalidated; re-authorizing once");

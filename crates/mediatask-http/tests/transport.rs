@@ -246,13 +246,14 @@ async fn submit_answered_with_5xx_is_outcome_unknown_not_retried() {
     assert_eq!(m.hits_async().await, 1);
 }
 
-#[tokio::test]
-async fn submit_throttled_with_429_is_retried() {
+/// A submit whose first attempt the vendor throttled (`first` answers attempt 1) is sent once
+/// more and succeeds: a throttle proves the job was not created.
+async fn assert_throttled_submit_is_retried(first: impl FnOnce(httpmock::Then)) {
     let server = MockServer::start_async().await;
     let throttled = server
         .mock_async(|when, then| {
             when.method(POST).path("/tasks").header("x-attempt", "1");
-            then.status(429);
+            first(then);
         })
         .await;
     let ok = server
@@ -272,6 +273,14 @@ async fn submit_throttled_with_429_is_retried() {
         (throttled.hits_async().await, ok.hits_async().await),
         (1, 1)
     );
+}
+
+#[tokio::test]
+async fn submit_throttled_with_429_is_retried() {
+    assert_throttled_submit_is_retried(|then| {
+        then.status(429);
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -320,30 +329,10 @@ async fn submit_with_a_transient_business_error_is_outcome_unknown() {
 
 #[tokio::test]
 async fn submit_throttled_by_a_business_code_is_retried() {
-    let server = MockServer::start_async().await;
-    let throttled = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/tasks").header("x-attempt", "1");
-            then.status(200).body(r#"{"code":"E_THROTTLED"}"#);
-        })
-        .await;
-    let ok = server
-        .mock_async(|when, then| {
-            when.method(POST).path("/tasks").header("x-attempt", "2");
-            then.status(200).body(r#"{"task_id":"t1"}"#);
-        })
-        .await;
-    let (rt, _, _) = fake_runtime();
-    let (t, _) = transport(
-        &server.base_url(),
-        HttpConfig::default().with_retry(fast_retry(3)),
-        rt,
-    );
-    t.send(submit(&serde_json::json!({"a": 1}))).await.unwrap();
-    assert_eq!(
-        (throttled.hits_async().await, ok.hits_async().await),
-        (1, 1)
-    );
+    assert_throttled_submit_is_retried(|then| {
+        then.status(200).body(r#"{"code":"E_THROTTLED"}"#);
+    })
+    .await;
 }
 
 #[tokio::test]

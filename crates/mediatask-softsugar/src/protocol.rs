@@ -10,8 +10,8 @@ use crate::auth::{CachedToken, TimestampUnit, TokenRequest, parse_token_response
 use crate::generated::tables;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mediatask_core::secret::constant_time_eq;
 use mediatask_core::{Error, ErrorKind, Operation, Result, Secret};
+use mediatask_http::protocol::credential_was_replaced;
 use mediatask_http::{HttpResponse, OutgoingRequest, Transport, VendorProtocol};
 use std::fmt;
 use std::sync::Mutex;
@@ -171,35 +171,17 @@ impl VendorProtocol for SoftSugarProtocol {
         }
     }
 
-    async fn invalidate_credentials(&self, error: &Error) -> bool {
-        if error.operation() == Some(Operation::Auth) {
-            // the token request itself failed: re-issuing would only repeat it
-            return false;
-        }
-        tracing::debug!(
-            provider = crate::PROVIDER,
-            "auth failure; dropping the cached token"
-        );
-        self.clear_token().await;
-        true
-    }
-
     /// Drop the cached token only if it is the one the refused request carried; when another
     /// call already replaced it, retry with the current one (N calls refused at once with the
     /// same stale token cause one re-issue, not N).
-    async fn invalidate_credentials_for(&self, error: &Error, refused: &OutgoingRequest) -> bool {
+    async fn invalidate_credentials(&self, error: &Error, refused: &OutgoingRequest) -> bool {
         if error.operation() == Some(Operation::Auth) {
             // the token request itself failed: re-issuing would only repeat it
             return false;
         }
         let mut guard = self.token.lock().await;
-        let replaced_since = match (guard.as_ref(), refused.header("Authorization")) {
-            (Some(current), Some(sent)) => {
-                !constant_time_eq(bearer(&current.token).as_bytes(), sent.as_bytes())
-            }
-            _ => false,
-        };
-        if replaced_since {
+        let current = guard.as_ref().map(|t| bearer(&t.token));
+        if credential_was_replaced(current.as_deref(), refused.header("Authorization")) {
             tracing::debug!(
                 provider = crate::PROVIDER,
                 "auth failure with an older token; retrying with the current one"

@@ -11,8 +11,8 @@ use crate::auth::{self, CachedToken, TOKEN_HEADER, TOKEN_PATH};
 use crate::error::{self, CODE_INVALID_TOKEN};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mediatask_core::secret::constant_time_eq;
 use mediatask_core::{Error, ErrorKind, Operation, Result, Secret};
+use mediatask_http::protocol::credential_was_replaced;
 use mediatask_http::{HttpResponse, OutgoingRequest, Transport, VendorProtocol};
 use serde::Deserialize;
 use std::sync::Mutex;
@@ -192,34 +192,16 @@ impl VendorProtocol for XjcProtocol {
         })
     }
 
-    async fn invalidate_credentials(&self, error: &Error) -> bool {
-        if is_invalid_token(error) {
-            tracing::debug!(
-                provider = crate::PROVIDER,
-                "token rejected (20002); re-issuing once"
-            );
-            self.forget_token().await;
-            true
-        } else {
-            false
-        }
-    }
-
     /// On 20002, drop the cached token only if it is the one the refused request carried: when
     /// another call already replaced it, retry with the current one (N calls refused at once
     /// with the same stale token fetch one new token, not N).
-    async fn invalidate_credentials_for(&self, error: &Error, refused: &OutgoingRequest) -> bool {
+    async fn invalidate_credentials(&self, error: &Error, refused: &OutgoingRequest) -> bool {
         if !is_invalid_token(error) {
             return false;
         }
         let mut cached = self.tokens.lock().await;
-        let replaced_since = match (cached.as_ref(), refused.header(TOKEN_HEADER)) {
-            (Some(current), Some(sent)) => {
-                !constant_time_eq(current.token.expose().as_bytes(), sent.as_bytes())
-            }
-            _ => false,
-        };
-        if replaced_since {
+        let current = cached.as_ref().map(|t| t.token.expose());
+        if credential_was_replaced(current, refused.header(TOKEN_HEADER)) {
             tracing::debug!(
                 provider = crate::PROVIDER,
                 "token rejected (20002) but already replaced; retrying with the current one"

@@ -139,9 +139,16 @@ async fn twenty_concurrent_first_calls_fetch_one_token() {
     balance.assert_hits_async(20).await;
 }
 
-#[tokio::test]
-async fn invalid_token_is_reissued_once_and_the_call_retried() {
-    let e = env().await;
+/// The mocks of a stale-token scenario: the cached token `tok-old` is refused (20002, after
+/// `delay`), the token endpoint issues `TOKEN`, and the balance call with `TOKEN` answers
+/// `balance`.
+struct StaleToken<'a> {
+    fresh: httpmock::Mock<'a>,
+    rejected: httpmock::Mock<'a>,
+    accepted: httpmock::Mock<'a>,
+}
+
+async fn stale_token(e: &Env, delay: Duration, balance: i64) -> StaleToken<'_> {
     // seed the cache with a token the API will reject
     let old = token_mock(&e.server, "tok-old", START_MS + 7_200_000).await;
     e.client.token().await.unwrap();
@@ -154,6 +161,7 @@ async fn invalid_token_is_reissued_once_and_the_call_retried() {
                 .path("/api/model/v5/user/balance")
                 .header("authorization-token", "tok-old");
             then.status(200)
+                .delay(delay)
                 .json_body(json!({"code": 20002, "msg": "无效token", "data": null}));
         })
         .await;
@@ -163,9 +171,24 @@ async fn invalid_token_is_reissued_once_and_the_call_retried() {
             when.method(GET)
                 .path("/api/model/v5/user/balance")
                 .header("authorization-token", TOKEN);
-            then.status(200).json_body(ok(json!({"balance": 42})));
+            then.status(200).json_body(ok(json!({"balance": balance})));
         })
         .await;
+    StaleToken {
+        fresh,
+        rejected,
+        accepted,
+    }
+}
+
+#[tokio::test]
+async fn invalid_token_is_reissued_once_and_the_call_retried() {
+    let e = env().await;
+    let StaleToken {
+        fresh,
+        rejected,
+        accepted,
+    } = stale_token(&e, Duration::ZERO, 42).await;
     assert_eq!(e.client.balance().await.unwrap().balance, Some(42));
     rejected.assert_hits_async(1).await;
     fresh.assert_hits_async(1).await;
@@ -177,31 +200,12 @@ async fn invalid_token_is_reissued_once_and_the_call_retried() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_invalid_token_answers_reissue_one_token() {
     let e = env().await;
-    let old = token_mock(&e.server, "tok-old", START_MS + 7_200_000).await;
-    e.client.token().await.unwrap();
-    old.delete_async().await;
-    let fresh = default_token(&e.server).await;
-    let rejected = e
-        .server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/api/model/v5/user/balance")
-                .header("authorization-token", "tok-old");
-            // slow enough that all ten are in flight with the old token
-            then.status(200)
-                .delay(Duration::from_millis(200))
-                .json_body(json!({"code": 20002, "msg": "无效token", "data": null}));
-        })
-        .await;
-    let accepted = e
-        .server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/api/model/v5/user/balance")
-                .header("authorization-token", TOKEN);
-            then.status(200).json_body(ok(json!({"balance": 7})));
-        })
-        .await;
+    // refused slowly enough that all ten are in flight with the old token
+    let StaleToken {
+        fresh,
+        rejected,
+        accepted,
+    } = stale_token(&e, Duration::from_millis(200), 7).await;
     let calls = (0..10).map(|_| {
         let c = e.client.clone();
         tokio::spawn(async move { c.balance().await })

@@ -86,7 +86,7 @@ impl VendorProtocol for TestProtocol {
         ))
     }
 
-    async fn invalidate_credentials(&self, _error: &Error) -> bool {
+    async fn invalidate_credentials(&self, _error: &Error, _refused: &OutgoingRequest) -> bool {
         self.invalidations.fetch_add(1, Ordering::SeqCst);
         self.refreshable.load(Ordering::SeqCst)
     }
