@@ -32,7 +32,9 @@ pub struct XjcConfig {
     pub access_key: Option<Secret>,
     /// The account's SecretKey (only used to sign token requests).
     pub secret_key: Option<Secret>,
-    /// Refresh the cached token when it expires within this margin (default 5 minutes).
+    /// Refresh the cached token when it expires within this margin (default 5 minutes). The
+    /// margin applied never exceeds a quarter of the token's announced lifetime
+    /// ([`crate::auth::effective_margin`]).
     pub token_refresh_margin: Duration,
     /// Lifetime assumed when the vendor's `expiresIn` is not a future epoch-ms value (default
     /// 10 minutes; a guess, see the crate docs).

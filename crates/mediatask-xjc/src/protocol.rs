@@ -91,8 +91,9 @@ impl XjcProtocol {
         crate::config::require_credentials(self.access_key.as_ref(), self.secret_key.as_ref())
     }
 
-    /// A valid token: the cached one while `now + margin < expiry`, else a fresh one. Concurrent
-    /// callers wait for the single in-flight refresh.
+    /// A valid token: the cached one while `now + margin < expiry` (the margin capped at a
+    /// quarter of the token's lifetime, [`auth::effective_margin`]), else a fresh one.
+    /// Concurrent callers wait for the single in-flight refresh.
     pub(crate) async fn token(&self, now: DateTime<Utc>) -> Result<Secret> {
         let mut cached = self.tokens.lock().await;
         if let Some(t) = cached.as_ref()

@@ -105,6 +105,29 @@ async fn token_is_cached_until_the_margin_then_refreshed() {
     assert_eq!(e.client.token_fetches(), 2);
 }
 
+/// Issue #11 item 3: a margin (default 300 s) longer than the token's life (20 s) must not
+/// fetch a new token before every call — the margin is capped at a quarter of the lifetime.
+#[tokio::test]
+async fn short_lived_tokens_with_the_default_margin_are_reused() {
+    let e = env().await; // default token_refresh_margin: 300 s
+    let token = token_mock(&e.server, TOKEN, START_MS + 20_000).await;
+    let balance = balance_mock(&e.server).await;
+    // 8 calls within 15 s (t = 0, 2, …, 14 s)
+    for i in 0..8 {
+        if i > 0 {
+            e.clock.advance(Duration::from_secs(2));
+        }
+        e.client.balance().await.unwrap();
+    }
+    balance.assert_hits_async(8).await;
+    token.assert_hits_async(1).await;
+    assert_eq!(e.client.token_fetches(), 1);
+    // 5 s before the expiry (t = 15 s) the token is refreshed, never used up to its expiry
+    e.clock.advance(Duration::from_secs(1));
+    e.client.balance().await.unwrap();
+    token.assert_hits_async(2).await;
+}
+
 #[tokio::test]
 async fn a_past_expiry_uses_the_fallback_lifetime() {
     let e = env_with(|c| {
