@@ -339,6 +339,37 @@ async fn poll_errors_retry_transients_only() {
     nf.assert_hits_async(1).await;
 }
 
+/// Issue #11 item 8: 20005 (insufficient credits) answered to a poll must not advise "top up
+/// before submitting" — the documented meaning fits any operation.
+#[tokio::test]
+async fn insufficient_credits_on_a_poll_gives_advice_that_fits_a_poll() {
+    let e = env().await;
+    let _t = default_token(&e.server).await;
+    let m = e
+        .server
+        .mock_async(|when, then| {
+            when.method(POST).path(INSPECT);
+            then.status(200)
+                .json_body(json!({"code": 20005, "msg": "积分不足", "data": null}));
+        })
+        .await;
+    let works = Works::new(e.client.clone());
+    let err = works
+        .poll(&TaskHandle::new("xjc", "works", "j"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::QuotaExhausted);
+    assert_eq!(err.operation(), Some(mediatask_core::Operation::Poll));
+    assert_eq!(err.vendor_message(), Some("积分不足"));
+    let msg = err.message().to_lowercase();
+    assert!(
+        !msg.contains("submit"),
+        "a poll error talks about submitting: {msg}"
+    );
+    assert!(msg.contains("credits") && msg.contains("top up"), "{msg}");
+    m.assert_hits_async(1).await;
+}
+
 #[tokio::test]
 async fn cancel_is_unsupported_and_sends_nothing() {
     let e = env().await;

@@ -102,7 +102,7 @@ pub static ERROR_CODES: &[ErrorCodeEntry] = &[
         code: "20005",
         kind: ErrorKind::QuotaExhausted,
         retryable: false,
-        message: "Not enough credits (points) on the account; top up before submitting.",
+        message: "Not enough credits (points) on the account; top up the account, then retry the call.",
         vendor_message: "积分不足",
     },
     ErrorCodeEntry {
