@@ -250,17 +250,7 @@ impl VendorCtx {
         request: serde_json::Value,
         fired: &[Fault],
     ) -> Option<EmuTask> {
-        let fate = fired
-            .iter()
-            .find_map(|f| match f {
-                Fault::Stuck => Some(Fate::Stuck),
-                Fault::FailTask { code, message } => Some(Fate::Fail {
-                    code: code.clone(),
-                    message: message.clone(),
-                }),
-                _ => None,
-            })
-            .unwrap_or(Fate::Succeed);
+        let fate = fate_of(fired);
         let now = Instant::now();
         let mut inner = self.lock();
         if let Some(cap) = self.config.task_caps.get(self.name) {
@@ -310,6 +300,37 @@ impl VendorCtx {
         };
         if allowed {
             task.cancelled_at = Some(now);
+        }
+        Some(phase)
+    }
+
+    /// Re-run a failed task under the same id: a fresh lifecycle from now whose fate comes
+    /// from `fired` (like a create). Returns the phase before the call, `None` when the task
+    /// does not exist; a task that is not `Failed` is left alone.
+    pub(crate) fn restart(&self, id: &str, fired: &[Fault]) -> Option<Phase> {
+        let now = Instant::now();
+        let timing = self.timing;
+        let mut inner = self.lock();
+        let task = inner.tasks.get_mut(id)?;
+        let phase = task.phase(&timing, now);
+        if matches!(phase, Phase::Failed { .. }) {
+            task.created = now;
+            task.created_utc = Utc::now();
+            task.fate = fate_of(fired);
+            task.cancelled_at = None;
+        }
+        Some(phase)
+    }
+
+    /// Delete a task that is not queued or running (it is gone afterwards). Returns the phase
+    /// before the call, `None` when the task does not exist.
+    pub(crate) fn delete(&self, id: &str) -> Option<Phase> {
+        let now = Instant::now();
+        let timing = self.timing;
+        let mut inner = self.lock();
+        let phase = inner.tasks.get(id)?.phase(&timing, now);
+        if phase.is_terminal() {
+            inner.tasks.remove(id);
         }
         Some(phase)
     }
@@ -396,6 +417,21 @@ impl VendorCtx {
             inner.stats.downloads += 1;
         }
     }
+}
+
+/// How a task created (or restarted) by a request that fired `fired` will end.
+fn fate_of(fired: &[Fault]) -> Fate {
+    fired
+        .iter()
+        .find_map(|f| match f {
+            Fault::Stuck => Some(Fate::Stuck),
+            Fault::FailTask { code, message } => Some(Fate::Fail {
+                code: code.clone(),
+                message: message.clone(),
+            }),
+            _ => None,
+        })
+        .unwrap_or(Fate::Succeed)
 }
 
 /// The most arrivals inside any half-open window `[t, t + width)`.

@@ -3,6 +3,12 @@
 //! `authorization-token` on every call. Envelope `{"code", "msg", "data"}` in HTTP 200; codes
 //! from the seed's table (20002 invalid token, 20003 bad signature, 20004 bad parameters,
 //! 20006 not found, 10003 too frequent…). Status 1 queued, 2 processing, 3 done, 4 failed.
+//!
+//! Account: `GET /api/model/v5/user/balance` (credits left after the bills below, LITE/PRO voice
+//! quotas used by training tasks) and `GET /api/model/v5/user/bill/list?pn=&ds=` (17 days of
+//! deterministic history plus one record per finished works / synthesis job, newest first).
+//! Guesses (the seed does not say): `pn` counts from 1 (`0` reads as the first page, the seed's
+//! placeholder); `ds` must be at least 1 (capped at 100); the consumption `type` texts and fees.
 
 use crate::faults::FaultTarget;
 use crate::state::{Phase, TokenProblem, VendorCtx};
@@ -80,7 +86,8 @@ pub(crate) fn router(ctx: Arc<VendorCtx>) -> Router {
         .route("/api/model/v5/oauth/token", get(token))
         .route("/api/model/v5/works/create", post(works_create))
         .route("/api/model/v5/works/inspect", post(works_inspect))
-        .route("/api/model/v5/user/balance", get(balance));
+        .route("/api/model/v5/user/balance", get(balance))
+        .route("/api/model/v5/user/bill/list", get(bill_list));
     for tier in ["lite", "pro"] {
         r = r
             .route(
@@ -368,13 +375,88 @@ async fn voice_create_detail(
     ok(json!({"status": status, "errorMessage": error_message, "url": url, "duration": duration}))
 }
 
+/// Credits of a fresh emulated account.
+const STARTING_CREDITS: i64 = 5000;
+/// LITE and PRO voices the emulated account may train.
+const VOICE_QUOTAS: (i64, i64) = (10, 3);
+/// Days of consumption history before today.
+const HISTORY_DAYS: i64 = 17;
+
+/// Every consumption record, newest first: the history, then one per finished job.
+fn bills(ctx: &VendorCtx) -> Vec<Value> {
+    let fmt = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    let today = chrono::Utc::now().date_naive();
+    let mut rows: Vec<Value> = (1..=HISTORY_DAYS)
+        .map(|d| {
+            let at = (today - chrono::Days::new(d as u64))
+                .and_hms_opt(10, (d % 60) as u32, 0)
+                .unwrap_or_default();
+            let duration = 30 + (d * 7) % 90;
+            let (kind, fee) = match d % 3 {
+                0 => ("作品合成", (duration + 59) / 60 * 6),
+                1 => ("LITE声音合成", (duration + 59) / 60),
+                _ => ("PRO声音合成", (duration + 59) / 60 * 2),
+            };
+            json!({"type": kind, "time": fmt(at), "duration": duration, "fee": fee})
+        })
+        .collect();
+    let now = std::time::Instant::now();
+    let tasks: Vec<crate::state::EmuTask> = ctx.lock().tasks.values().cloned().collect();
+    for t in tasks {
+        let (kind, duration, fee) = match t.kind.as_str() {
+            "works" => ("作品合成", 3, 6),
+            "synth/LITE" => ("LITE声音合成", 1, 1),
+            "synth/PRO" => ("PRO声音合成", 1, 2),
+            _ => continue,
+        };
+        if t.phase(&ctx.timing, now) == Phase::Succeeded {
+            let at = t.finished_utc(&ctx.timing).naive_utc();
+            rows.push(json!({"type": kind, "time": fmt(at), "duration": duration, "fee": fee}));
+        }
+    }
+    rows.sort_by(|a, b| b["time"].as_str().cmp(&a["time"].as_str()));
+    rows
+}
+
 async fn balance(
     State(ctx): State<Arc<VendorCtx>>,
     Extension(Fired(fired)): Extension<Fired>,
     headers: HeaderMap,
 ) -> Response {
-    match guard(&ctx, &headers, b"{}", &fired) {
-        Ok(_) => ok(json!({"balance": 1000})),
-        Err(e) => e,
+    if let Err(e) = guard(&ctx, &headers, b"{}", &fired) {
+        return e;
     }
+    let spent: i64 = bills(&ctx).iter().filter_map(|b| b["fee"].as_i64()).sum();
+    let trained = |kind: &str| ctx.lock().tasks.values().filter(|t| t.kind == kind).count() as i64;
+    ok(json!({
+        "balance": (STARTING_CREDITS - spent).max(0),
+        "voiceLiteUsedQuantity": trained("train/LITE"),
+        "voiceLiteTotalQuantity": VOICE_QUOTAS.0,
+        "voiceProUsedQuantity": trained("train/PRO"),
+        "voiceProTotalQuantity": VOICE_QUOTAS.1,
+    }))
+}
+
+/// `GET /api/model/v5/user/bill/list?pn=<page>&ds=<page size>` → `{total, list}`.
+async fn bill_list(
+    State(ctx): State<Arc<VendorCtx>>,
+    Extension(Fired(fired)): Extension<Fired>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = guard(&ctx, &headers, b"{}", &fired) {
+        return e;
+    }
+    let param = |f: &str| q.get(f).and_then(|v| v.trim().parse::<u64>().ok());
+    let (Some(pn), Some(ds)) = (param("pn"), param("ds").filter(|d| *d >= 1)) else {
+        return biz(20004, "参数不正确");
+    };
+    let ds = ds.min(100) as usize;
+    let skip = usize::try_from(pn.max(1) - 1)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(ds);
+    let rows = bills(&ctx);
+    let total = rows.len();
+    let list: Vec<Value> = rows.into_iter().skip(skip).take(ds).collect();
+    ok(json!({"total": total, "list": list}))
 }
