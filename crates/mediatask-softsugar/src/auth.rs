@@ -206,7 +206,11 @@ impl CachedToken {
         }
     }
 
-    /// True when the token must be re-issued before use at `now`: it expires within `margin`.
+    /// True when the token must be re-issued before use at `now`: it expires within the
+    /// effective margin, `min(margin, lifetime / 4)` ([`effective_margin`]; the lifetime is
+    /// `expires_at - issued_at`). A margin longer than the token's life (the default 300 s with
+    /// `expiresIn: 20`) therefore never forces a new token before every call, and the token is
+    /// still never used past its expiry.
     ///
     /// ```
     /// use mediatask_softsugar::auth::CachedToken;
@@ -214,18 +218,47 @@ impl CachedToken {
     /// let now = chrono::Utc::now();
     /// let t = CachedToken { token: "t".into(), issued_at: now,
     ///     expires_at: Some(now + chrono::Duration::seconds(100)) };
-    /// assert!(!t.needs_refresh(now, Duration::from_secs(60)));
-    /// assert!(t.needs_refresh(now + chrono::Duration::seconds(41), Duration::from_secs(60)));
+    /// assert!(!t.needs_refresh(now, Duration::from_secs(20)));
+    /// assert!(t.needs_refresh(now + chrono::Duration::seconds(81), Duration::from_secs(20)));
+    /// // a margin longer than the whole lifetime is capped at a quarter of it (25 s)
+    /// assert!(!t.needs_refresh(now + chrono::Duration::seconds(74), Duration::from_secs(300)));
+    /// assert!(t.needs_refresh(now + chrono::Duration::seconds(75), Duration::from_secs(300)));
     /// ```
     pub fn needs_refresh(&self, now: DateTime<Utc>, margin: Duration) -> bool {
         match self.expires_at {
             None => false,
             Some(exp) => {
+                let margin = effective_margin(margin, self.lifetime().unwrap_or_default());
                 let margin = chrono::Duration::from_std(margin).unwrap_or_default();
                 now + margin >= exp
             }
         }
     }
+
+    /// The lifetime the token was given (`expires_at - issued_at`), when an expiry is known.
+    pub fn lifetime(&self) -> Option<Duration> {
+        self.expires_at
+            .map(|exp| (exp - self.issued_at).to_std().unwrap_or_default())
+    }
+}
+
+/// The refresh margin never exceeds this fraction of a token's lifetime: the effective margin
+/// is `min(configured margin, lifetime / MARGIN_LIFETIME_DIVISOR)`, so a short-lived token is
+/// used for at least three quarters of its life.
+pub const MARGIN_LIFETIME_DIVISOR: u32 = 4;
+
+/// The margin actually applied to a token living `lifetime`: `min(margin, lifetime / 4)`.
+///
+/// ```
+/// use std::time::Duration;
+/// use mediatask_softsugar::auth::effective_margin;
+/// let m = Duration::from_secs(300);
+/// assert_eq!(effective_margin(m, Duration::from_secs(20)), Duration::from_secs(5));
+/// assert_eq!(effective_margin(m, Duration::from_secs(2)), Duration::from_millis(500));
+/// assert_eq!(effective_margin(m, Duration::from_secs(7200)), m);
+/// ```
+pub fn effective_margin(margin: Duration, lifetime: Duration) -> Duration {
+    margin.min(lifetime / MARGIN_LIFETIME_DIVISOR)
 }
 
 #[cfg(test)]
@@ -269,6 +302,42 @@ mod tests {
             })
         );
         assert!(!format!("{req:?}").contains("f6ffecf3"));
+    }
+
+    #[test]
+    fn margin_is_capped_by_the_announced_lifetime() {
+        let now = DateTime::from_timestamp(1686730537, 0).unwrap();
+        let data = TokenData {
+            access_token: Secret::new("t"),
+            expires_in: Some(2),
+            refresh_token: None,
+            refresh_token_expires_in: None,
+        };
+        let margin = Duration::from_secs(300);
+        // `expiresIn: 2` with the default 300 s margin: usable for 1.5 s
+        let t = CachedToken::from_response(&data, now, None);
+        assert_eq!(t.lifetime(), Some(Duration::from_secs(2)));
+        assert!(!t.needs_refresh(now, margin));
+        assert!(!t.needs_refresh(now + chrono::Duration::milliseconds(1_499), margin));
+        assert!(t.needs_refresh(now + chrono::Duration::milliseconds(1_500), margin));
+        // a long-lived token keeps the configured margin
+        let long = TokenData {
+            expires_in: Some(3600),
+            ..data.clone()
+        };
+        let t = CachedToken::from_response(&long, now, None);
+        assert!(!t.needs_refresh(now + chrono::Duration::seconds(3299), margin));
+        assert!(t.needs_refresh(now + chrono::Duration::seconds(3300), margin));
+        // the fallback TTL caps it the same way; no expiry at all: never refreshed locally
+        let none = TokenData {
+            expires_in: None,
+            ..data
+        };
+        let t = CachedToken::from_response(&none, now, Some(Duration::from_secs(8)));
+        assert!(!t.needs_refresh(now + chrono::Duration::seconds(5), margin));
+        assert!(t.needs_refresh(now + chrono::Duration::seconds(6), margin));
+        let t = CachedToken::from_response(&none, now, None);
+        assert!(!t.needs_refresh(now + chrono::Duration::days(1), margin));
     }
 
     #[test]

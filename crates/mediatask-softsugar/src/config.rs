@@ -37,7 +37,8 @@ pub struct SoftSugarConfig {
     pub app_key: Option<Secret>,
     /// Unit of the token `timestamp` (default seconds, as in the vendor's example).
     pub timestamp_unit: TimestampUnit,
-    /// Re-issue the token this long before the expiry the vendor announced.
+    /// Re-issue the token this long before the expiry the vendor announced (never more than a
+    /// quarter of the announced lifetime, [`crate::auth::effective_margin`]).
     pub token_refresh_margin: Duration,
     /// Token lifetime to assume when the vendor sends no `expiresIn` (None: keep the token until
     /// the vendor rejects it, then re-issue once).

@@ -137,6 +137,35 @@ async fn token_is_reissued_before_the_announced_expiry() {
     info.assert_hits(3);
 }
 
+/// Issue #11 item 3: a margin (default 300 s) longer than the token's life (`expiresIn: 20`)
+/// must not re-issue the token before every call — the margin is capped at a quarter of the
+/// lifetime.
+#[tokio::test]
+async fn short_lived_tokens_with_the_default_margin_are_reused() {
+    let server = MockServer::start_async().await;
+    let token = server.mock(|when, then| {
+        when.method(POST).path("/api/uc/v1/access/api/token");
+        then.status(200)
+            .json_body(ok(json!({"accessToken": TOKEN, "expiresIn": 20})));
+    });
+    let info = info_ok(&server, BEARER);
+    let (client, clock) = client_with(&server, |c| c); // default margin: 300 s
+    // 8 calls within 15 s (t = 0, 2, …, 14 s)
+    for i in 0..8 {
+        if i > 0 {
+            clock.advance(Duration::from_secs(2));
+        }
+        client.task_info(&[7]).await.unwrap();
+    }
+    info.assert_hits(8);
+    token.assert_hits(1);
+    assert_eq!(client.protocol().tokens_issued(), 1);
+    // 5 s before the expiry (t = 15 s) the token is re-issued, never used up to its expiry
+    clock.advance(Duration::from_secs(1));
+    client.task_info(&[7]).await.unwrap();
+    token.assert_hits(2);
+}
+
 #[tokio::test]
 async fn fallback_ttl_applies_when_the_vendor_gives_no_expiry() {
     let server = MockServer::start_async().await;
