@@ -1,6 +1,7 @@
 //! [`DynMediaTask`]: the object-safe, JSON-erased form of every [`MediaTask`], for the registry
 //! and the CLI. Blanket-implemented; requests are deserialised from JSON, outputs serialised.
 
+use crate::journal::{SubmitIntent, SubmitLookup};
 use crate::wait::Waiter;
 use crate::{
     Artifact, CancelOutcome, Error, ErrorKind, HasArtifacts, MediaTask, Operation, Result,
@@ -33,6 +34,8 @@ pub trait DynMediaTask: Send + Sync + Debug {
     async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome>;
     /// The result as JSON plus artifacts.
     async fn result_json(&self, handle: &TaskHandle) -> Result<DynOutput>;
+    /// See [`MediaTask::find_submitted`].
+    async fn find_submitted(&self, intent: &SubmitIntent) -> Result<SubmitLookup>;
 }
 
 #[async_trait]
@@ -68,6 +71,10 @@ where
 
     async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
         MediaTask::cancel(self, handle).await
+    }
+
+    async fn find_submitted(&self, intent: &SubmitIntent) -> Result<SubmitLookup> {
+        MediaTask::find_submitted(self, intent).await
     }
 
     async fn result_json(&self, handle: &TaskHandle) -> Result<DynOutput> {

@@ -19,6 +19,7 @@ mod capabilities;
 mod dyn_task;
 mod error;
 mod handle;
+pub mod journal;
 mod provider;
 pub mod runtime;
 pub mod secret;

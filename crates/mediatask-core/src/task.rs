@@ -2,6 +2,7 @@
 //! (`wait`, `run`, `watch`), blanket-implemented for every task.
 
 use crate::wait::{Waiter, terminal_error};
+use crate::journal::{SubmitIntent, SubmitLookup};
 use crate::{CancelOutcome, Result, TaskHandle, TaskInfo, TaskSnapshot, WaitPolicy};
 use async_trait::async_trait;
 use futures::FutureExt;
@@ -31,6 +32,15 @@ pub trait MediaTask: Send + Sync + Debug {
     async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome>;
     /// The typed result; an error unless the task has succeeded.
     async fn result(&self, handle: &TaskHandle) -> Result<Self::Output>;
+
+    /// Establish whether a submit whose answer was lost created a job, by the client job id it
+    /// carried (see [`crate::journal`]). Called by a journal's recovery, never by a plain submit.
+    /// A vendor whose submits are deduped by that id may resend the recorded request here.
+    /// The default: [`SubmitLookup::CannotTell`] (the vendor has no lookup).
+    async fn find_submitted(&self, intent: &SubmitIntent) -> Result<SubmitLookup> {
+        let _ = intent;
+        Ok(SubmitLookup::no_lookup(self.info().provider))
+    }
 }
 
 /// Waiting helpers for every [`MediaTask`].

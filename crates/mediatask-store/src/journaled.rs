@@ -1,0 +1,495 @@
+//! [`Journaled`]: the write-ahead layer over any [`MediaTask`] (and, through
+//! [`Journaled::dynamic`], over any [`DynMediaTask`]).
+//!
+//! * **submit**: the `submitting` row (request + SHA-256, one attempt) is committed first; if
+//!   that write fails nothing is sent. The vendor call runs inside
+//!   [`with_client_job_id`], so a vendor with a correlation field carries our job id. The
+//!   answer is recorded right after: `submitted` with the handle, `rejected` for a definite
+//!   refusal, `unknown` when the outcome is unknown (never resent).
+//! * **poll / result**: every snapshot and the fetched result are recorded on the job the
+//!   handle belongs to (found by provider and vendor task id); a journal write that fails
+//!   there is logged and the vendor's answer still returned (the next poll catches up).
+//! * **cancel**: forwarded; the next poll records what the vendor says.
+
+use crate::{JobChange, JobError, JobId, JobRecord, JobState, NewJob, SharedStore, StoreError};
+use async_trait::async_trait;
+use chrono::Utc;
+use mediatask_core::journal::{SubmitIntent, SubmitLookup, with_client_job_id};
+use mediatask_core::{
+    Artifact, CancelOutcome, DynMediaTask, DynOutput, Error, ErrorKind, HasArtifacts, MediaTask,
+    Operation, TaskHandle, TaskInfo, TaskSnapshot, TaskStatus,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How a [`Journaled`] task records its jobs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JournalOptions {
+    /// Account fingerprint written on every job (never a secret): jobs of one vendor account
+    /// share its limits. Default `default`.
+    pub account: String,
+    /// Automatic reconciliation attempts of a job left `submitting` before it is parked as
+    /// `unknown`. Default 3.
+    pub max_recovery_attempts: u32,
+    /// Attempts at recording an accepted submit before giving up (the handle is still
+    /// returned; recovery then reconciles the row). Default 5.
+    pub record_attempts: u32,
+}
+
+impl Default for JournalOptions {
+    fn default() -> Self {
+        JournalOptions {
+            account: "default".into(),
+            max_recovery_attempts: 3,
+            record_attempts: 5,
+        }
+    }
+}
+
+impl JournalOptions {
+    /// Set the account fingerprint.
+    ///
+    /// ```
+    /// let o = mediatask_store::JournalOptions::default().with_account("tencent-vod:4f2a");
+    /// assert_eq!(o.account, "tencent-vod:4f2a");
+    /// ```
+    pub fn with_account(mut self, account: impl Into<String>) -> Self {
+        self.account = account.into();
+        self
+    }
+    /// Set the recovery cap.
+    pub fn with_max_recovery_attempts(mut self, n: u32) -> Self {
+        self.max_recovery_attempts = n;
+        self
+    }
+}
+
+/// A task whose every job is journaled before it is sent.
+///
+/// ```no_run
+/// # #[cfg(feature = "sqlite")]
+/// # async fn demo<T>(task: T) -> mediatask_core::Result<()>
+/// # where T: mediatask_core::MediaTask, T::Request: serde::Serialize + Default {
+/// use mediatask_core::MediaTaskExt;
+/// let store = mediatask_store::open("sqlite:/tmp/jobs.db").await.map_err(|e| e.into_sdk(None))?;
+/// let task = mediatask_store::Journaled::new(task, store);
+/// let (job_id, handle) = task.submit_journaled(T::Request::default()).await?;
+/// println!("job {job_id} is vendor task {}", handle.task_id);
+/// # Ok(()) }
+/// ```
+pub struct Journaled<T> {
+    inner: T,
+    store: SharedStore,
+    options: JournalOptions,
+}
+
+impl<T: fmt::Debug> fmt::Debug for Journaled<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Journaled")
+            .field("inner", &self.inner)
+            .field("store", &self.store.backend())
+            .field("account", &self.options.account)
+            .finish()
+    }
+}
+
+impl<T> Journaled<T> {
+    /// Journal `inner`'s jobs in `store` with default options.
+    pub fn new(inner: T, store: SharedStore) -> Self {
+        Journaled {
+            inner,
+            store,
+            options: JournalOptions::default(),
+        }
+    }
+    /// Use these options.
+    pub fn with_options(mut self, options: JournalOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// The wrapped task.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+    /// The store.
+    pub fn store(&self) -> &SharedStore {
+        &self.store
+    }
+    /// The options.
+    pub fn options(&self) -> &JournalOptions {
+        &self.options
+    }
+}
+
+impl Journaled<DynTask> {
+    /// Journal a JSON-erased task; the result implements [`DynMediaTask`] itself.
+    pub fn dynamic(inner: Arc<dyn DynMediaTask>, store: SharedStore) -> Self {
+        Journaled::new(DynTask(inner), store)
+    }
+}
+
+fn store_error(e: StoreError, job: Option<&JobId>) -> Error {
+    e.into_sdk(job)
+}
+
+/// The journal state a snapshot maps to.
+fn state_of(status: TaskStatus) -> JobState {
+    match status {
+        TaskStatus::Succeeded => JobState::Succeeded,
+        TaskStatus::Failed => JobState::Failed,
+        TaskStatus::Cancelled => JobState::Cancelled,
+        _ => JobState::Running,
+    }
+}
+
+impl<T: MediaTask> Journaled<T> {
+    fn info_of(&self) -> &TaskInfo {
+        self.inner.info()
+    }
+
+    /// Submit and return our job id with the handle.
+    pub async fn submit_journaled(
+        &self,
+        request: T::Request,
+    ) -> mediatask_core::Result<(JobId, TaskHandle)>
+    where
+        T::Request: Serialize,
+    {
+        let info = self.info_of();
+        let json = serde_json::to_value(&request).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!("the request cannot be journaled as JSON: {e}"),
+            )
+            .with_operation(Operation::Local)
+            .with_provider(info.provider)
+        })?;
+        let job = self
+            .store
+            .insert(NewJob::new(
+                info.provider,
+                info.kind,
+                self.options.account.clone(),
+                json,
+            ))
+            .await
+            .map_err(|e| store_error(e, None))?;
+        let id = job.id.clone();
+        let handle = self.send(&job, request, false).await?;
+        Ok((id, handle))
+    }
+
+    /// Submit a job the store holds as `queued` (what `mediatask worker` does). A definite
+    /// refusal that may pass later (throttled, vendor unavailable before sending) puts it back
+    /// in the queue; any other refusal rejects it.
+    pub async fn submit_queued(&self, job: &JobRecord) -> mediatask_core::Result<TaskHandle>
+    where
+        T::Request: DeserializeOwned,
+    {
+        let request = self.decode_request(job)?;
+        let job = self
+            .store
+            .transition(
+                &job.id,
+                JobState::Queued,
+                JobState::Submitting,
+                JobChange::none().count_attempt().clear_error(),
+            )
+            .await
+            .map_err(|e| store_error(e, Some(&job.id)))?;
+        self.send(&job, request, true).await
+    }
+
+    /// Submit again a `submitting` job the vendor proved absent ([`SubmitLookup::NotFound`]).
+    pub(crate) async fn resubmit_absent(
+        &self,
+        job: &JobRecord,
+    ) -> mediatask_core::Result<TaskHandle>
+    where
+        T::Request: DeserializeOwned,
+    {
+        let request = self.decode_request(job)?;
+        let job = self
+            .store
+            .transition(
+                &job.id,
+                JobState::Submitting,
+                JobState::Submitting,
+                JobChange::none().count_attempt(),
+            )
+            .await
+            .map_err(|e| store_error(e, Some(&job.id)))?;
+        self.send(&job, request, false).await
+    }
+
+    fn decode_request(&self, job: &JobRecord) -> mediatask_core::Result<T::Request>
+    where
+        T::Request: DeserializeOwned,
+    {
+        serde_json::from_value(job.request.clone()).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!(
+                    "job {}: the journaled request does not match {}/{}: {e}",
+                    job.id, job.provider, job.kind
+                ),
+            )
+            .with_operation(Operation::Local)
+            .with_provider(job.provider.clone())
+        })
+    }
+
+    /// Send a journaled `submitting` job and record the answer.
+    async fn send(
+        &self,
+        job: &JobRecord,
+        request: T::Request,
+        from_queue: bool,
+    ) -> mediatask_core::Result<TaskHandle> {
+        let answer = with_client_job_id(job.id.as_str(), self.inner.submit(request)).await;
+        match answer {
+            Ok(handle) => {
+                #[cfg(feature = "failpoints")]
+                fail::fail_point!("journal-after-accept");
+                self.record_accepted(&job.id, &handle).await;
+                Ok(handle)
+            }
+            Err(e) => {
+                let (to, next) = match e.kind() {
+                    ErrorKind::OutcomeUnknown => (JobState::Unknown, None),
+                    ErrorKind::RateLimited
+                    | ErrorKind::ConcurrencyLimited
+                    | ErrorKind::Unavailable
+                    | ErrorKind::Transport
+                        if from_queue =>
+                    {
+                        let after = match e.retryability() {
+                            mediatask_core::Retryability::Transient { after: Some(d) } => d,
+                            _ => Duration::from_secs(5),
+                        };
+                        (JobState::Queued, Some(Utc::now() + after))
+                    }
+                    _ => (JobState::Rejected, None),
+                };
+                let mut change = JobChange::none().error(JobError::from(&e));
+                if let Some(at) = next {
+                    change = change.next_poll_at(Some(at));
+                }
+                if let Err(se) = self
+                    .store
+                    .transition(&job.id, JobState::Submitting, to, change)
+                    .await
+                {
+                    tracing::error!(job = %job.id, error = %se, "cannot record the submit's failure; the job stays `submitting` and recovery will reconcile it");
+                }
+                let e = if to == JobState::Unknown {
+                    let m = format!(
+                        "{} (journaled as job {}: `mediatask jobs show {}`)",
+                        e.message(),
+                        job.id,
+                        job.id
+                    );
+                    e.with_message(m)
+                } else {
+                    e
+                };
+                Err(e)
+            }
+        }
+    }
+
+    async fn record_accepted(&self, id: &JobId, handle: &TaskHandle) {
+        let mut last = None;
+        for attempt in 0..self.options.record_attempts.max(1) {
+            let change = JobChange::none()
+                .handle(handle.clone())
+                .clear_error()
+                .next_poll_at(Some(Utc::now()));
+            match self
+                .store
+                .transition(id, JobState::Submitting, JobState::Submitted, change)
+                .await
+            {
+                Ok(_) => return,
+                Err(e @ (StoreError::Conflict { .. } | StoreError::IllegalTransition { .. })) => {
+                    last = Some(e);
+                    break;
+                }
+                Err(e) => {
+                    last = Some(e);
+                    tokio::time::sleep(Duration::from_millis(100 << attempt.min(5))).await;
+                }
+            }
+        }
+        if let Some(e) = last {
+            tracing::error!(job = %id, task_id = %handle.task_id, error = %e, "the vendor accepted the job but the journal could not record it; recovery will reconcile it by the job id");
+        }
+    }
+
+    async fn job_of(&self, handle: &TaskHandle) -> Option<JobRecord> {
+        match self
+            .store
+            .find_by_vendor_task(&handle.provider, &handle.task_id)
+            .await
+        {
+            Ok(job) => job,
+            Err(e) => {
+                tracing::warn!(task_id = %handle.task_id, error = %e, "journal lookup failed");
+                None
+            }
+        }
+    }
+
+    async fn record_snapshot(&self, handle: &TaskHandle, snap: &TaskSnapshot) {
+        let Some(job) = self.job_of(handle).await else {
+            return;
+        };
+        if !matches!(job.state, JobState::Submitted | JobState::Running) {
+            return;
+        }
+        let to = state_of(snap.status);
+        let next = if to.is_final() {
+            None
+        } else {
+            Some(Utc::now() + snap.poll_after.unwrap_or(Duration::from_secs(5)))
+        };
+        let change = JobChange::none().snapshot(snap.clone()).next_poll_at(next);
+        match self.store.transition(&job.id, job.state, to, change).await {
+            Ok(_) | Err(StoreError::Conflict { .. }) => {}
+            Err(e) => tracing::warn!(job = %job.id, error = %e, "cannot record a snapshot"),
+        }
+    }
+
+    async fn record_result(
+        &self,
+        handle: &TaskHandle,
+        output: serde_json::Value,
+        artifacts: Vec<Artifact>,
+    ) {
+        let Some(job) = self.job_of(handle).await else {
+            return;
+        };
+        let from = job.state;
+        if !matches!(
+            from,
+            JobState::Submitted | JobState::Running | JobState::Succeeded
+        ) {
+            return;
+        }
+        let change = JobChange::none()
+            .result(output, artifacts)
+            .next_poll_at(None);
+        // Succeeded → Succeeded is not a transition: record the result on the row directly.
+        let res = if from == JobState::Succeeded {
+            self.store.amend(&job.id, JobState::Succeeded, change).await
+        } else {
+            self.store
+                .transition(&job.id, from, JobState::Succeeded, change)
+                .await
+        };
+        if let Err(e) = res {
+            tracing::warn!(job = %job.id, error = %e, "cannot record the result");
+        }
+    }
+
+    /// Ask the vendor whether a lost submit created a job (see [`MediaTask::find_submitted`]).
+    pub async fn find_submitted(
+        &self,
+        intent: &SubmitIntent,
+    ) -> mediatask_core::Result<SubmitLookup> {
+        with_client_job_id(intent.job_id.clone(), self.inner.find_submitted(intent)).await
+    }
+}
+
+#[async_trait]
+impl<T> MediaTask for Journaled<T>
+where
+    T: MediaTask,
+    T::Request: Serialize,
+    T::Output: Serialize + HasArtifacts,
+{
+    type Request = T::Request;
+    type Output = T::Output;
+
+    fn info(&self) -> &TaskInfo {
+        self.inner.info()
+    }
+
+    async fn submit(&self, request: Self::Request) -> mediatask_core::Result<TaskHandle> {
+        self.submit_journaled(request).await.map(|(_, h)| h)
+    }
+
+    async fn poll(&self, handle: &TaskHandle) -> mediatask_core::Result<TaskSnapshot> {
+        let snap = self.inner.poll(handle).await?;
+        self.record_snapshot(handle, &snap).await;
+        Ok(snap)
+    }
+
+    async fn cancel(&self, handle: &TaskHandle) -> mediatask_core::Result<CancelOutcome> {
+        self.inner.cancel(handle).await
+    }
+
+    async fn result(&self, handle: &TaskHandle) -> mediatask_core::Result<Self::Output> {
+        let out = self.inner.result(handle).await?;
+        match serde_json::to_value(&out) {
+            Ok(json) => self.record_result(handle, json, out.artifacts()).await,
+            Err(e) => tracing::warn!(error = %e, "cannot journal the result"),
+        }
+        Ok(out)
+    }
+
+    async fn find_submitted(&self, intent: &SubmitIntent) -> mediatask_core::Result<SubmitLookup> {
+        Journaled::find_submitted(self, intent).await
+    }
+}
+
+/// A JSON-erased task as a [`MediaTask`] (request and output as JSON), so one [`Journaled`]
+/// serves typed and erased tasks alike.
+#[derive(Debug, Clone)]
+pub struct DynTask(pub Arc<dyn DynMediaTask>);
+
+/// The output of a [`DynTask`]: the erased output and its artifacts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JournaledOutput(pub DynOutput);
+
+impl Serialize for JournaledOutput {
+    /// Transparent: the erased output itself (its artifacts come through [`HasArtifacts`]).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.output.serialize(s)
+    }
+}
+
+impl HasArtifacts for JournaledOutput {
+    fn artifacts(&self) -> Vec<Artifact> {
+        self.0.artifacts.clone()
+    }
+}
+
+#[async_trait]
+impl MediaTask for DynTask {
+    type Request = serde_json::Value;
+    type Output = JournaledOutput;
+
+    fn info(&self) -> &TaskInfo {
+        self.0.info()
+    }
+    async fn submit(&self, request: serde_json::Value) -> mediatask_core::Result<TaskHandle> {
+        self.0.submit_json(request).await
+    }
+    async fn poll(&self, handle: &TaskHandle) -> mediatask_core::Result<TaskSnapshot> {
+        self.0.poll(handle).await
+    }
+    async fn cancel(&self, handle: &TaskHandle) -> mediatask_core::Result<CancelOutcome> {
+        self.0.cancel(handle).await
+    }
+    async fn result(&self, handle: &TaskHandle) -> mediatask_core::Result<JournaledOutput> {
+        self.0.result_json(handle).await.map(JournaledOutput)
+    }
+    async fn find_submitted(&self, intent: &SubmitIntent) -> mediatask_core::Result<SubmitLookup> {
+        self.0.find_submitted(intent).await
+    }
+}

@@ -1,0 +1,56 @@
+//! # mediatask-store
+//!
+//! The durable job journal of mediatask: no paid job is lost to a crash, and none is paid for
+//! twice.
+//!
+//! * [`TaskStore`]: one row per logical job ([`JobRecord`]), moved through [`JobState`] by
+//!   compare-and-set transitions; backends on sqlx 0.8 — [`SqliteStore`] (feature `sqlite`,
+//!   one file, for the processes of one machine) and [`PostgresStore`] (feature `postgres`,
+//!   many machines). Migrations are embedded and applied on open; a schema newer than the build
+//!   is refused. [`open`] picks the backend from a URL.
+//! * [`Journaled`]: a layer over any [`mediatask_core::MediaTask`] or
+//!   [`mediatask_core::DynMediaTask`] that commits the `submitting` row **before** the request
+//!   leaves and records the vendor task id right after the answer.
+//! * [`recover`]: drives open jobs to the end after a restart; a submit whose answer was lost
+//!   is reconciled through the vendor's own lookup
+//!   ([`mediatask_core::MediaTask::find_submitted`]) and is never resubmitted blindly.
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")]
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use mediatask_store::{JobChange, JobState, NewJob, TaskStore};
+//! let dir = tempfile::tempdir().unwrap();
+//! let store = mediatask_store::open(&format!("sqlite:{}", dir.path().join("jobs.db").display()))
+//!     .await
+//!     .unwrap();
+//! let job = store
+//!     .insert(NewJob::new("vozo", "translate_dub", "acct-1", serde_json::json!({"a": 1})))
+//!     .await
+//!     .unwrap();
+//! assert_eq!(job.state, JobState::Submitting);
+//! // A writer that read a stale state loses the compare-and-set:
+//! let e = store
+//!     .transition(&job.id, JobState::Queued, JobState::Submitting, JobChange::none())
+//!     .await
+//!     .unwrap_err();
+//! assert!(e.to_string().contains("another writer"));
+//! # });
+//! ```
+
+mod error;
+mod journaled;
+mod record;
+pub mod recover;
+mod sql;
+mod state;
+mod store;
+
+pub use error::{StoreError, StoreResult};
+pub use journaled::{DynTask, JournalOptions, Journaled, JournaledOutput};
+pub use record::{JobChange, JobError, JobFilter, JobId, JobRecord, Lease, NewJob, request_digest};
+#[cfg(feature = "postgres")]
+pub use sql::PostgresStore;
+#[cfg(feature = "sqlite")]
+pub use sql::SqliteStore;
+pub use state::{ALL_STATES, JobState};
+pub use store::{Backend, SharedStore, TaskStore, open, redact_url};

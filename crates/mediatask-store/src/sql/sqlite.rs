@@ -1,0 +1,83 @@
+//! The SQLite backend: one file in WAL mode with a busy timeout, for the processes of one
+//! machine. Single statements commit on their own; multi-statement writes take the write lock
+//! up front with `BEGIN IMMEDIATE` (a deferred `BEGIN` that reads then writes fails with
+//! `SQLITE_BUSY` whatever the busy timeout).
+
+use crate::sql::{MIGRATOR, check_schema, impl_task_store};
+use crate::{Backend, StoreError, StoreResult};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a writer waits for another process's write lock before failing.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The SQLite job store.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), mediatask_store::StoreError> {
+/// let store = mediatask_store::SqliteStore::open(std::path::Path::new("/tmp/jobs.db")).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Open (creating it and its directory if missing) and migrate the store at `path`.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a committed intent survives power loss too, not only a killed process.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+        let store = SqliteStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        // Two processes opening a new file at once may race on the first migration; the loser
+        // sees it applied when it retries.
+        let mut last = None;
+        for _ in 0..5 {
+            let exists: Option<String> = sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+            )
+            .fetch_optional(&self.pool)
+            .await?;
+            if exists.is_some() {
+                let found: Option<i64> = sqlx::query_scalar(crate::sql::SCHEMA_VERSION_SQL)
+                    .fetch_one(&self.pool)
+                    .await?;
+                check_schema(found)?;
+            }
+            match MIGRATOR.run(&self.pool).await {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    last = Some(e);
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+        Err(StoreError::Migration(
+            last.map(|e| e.to_string()).unwrap_or_default(),
+        ))
+    }
+}
+
+impl_task_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);

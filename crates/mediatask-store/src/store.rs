@@ -1,0 +1,154 @@
+//! The [`TaskStore`] trait every backend implements, and [`open`], which picks a backend by URL.
+
+use crate::{JobChange, JobFilter, JobId, JobRecord, JobState, NewJob, StoreError, StoreResult};
+use async_trait::async_trait;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+/// The backend behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Backend {
+    /// One SQLite file (WAL), for the processes of one machine.
+    Sqlite,
+    /// PostgreSQL, for many machines.
+    Postgres,
+}
+
+/// The durable job journal.
+///
+/// Every state change is a compare-and-set on the state the writer read
+/// ([`TaskStore::transition`]); a transition the state table forbids is refused before it is
+/// written. Listing returns one `Result` per row so a corrupt row is reported, not dropped, and
+/// does not hide the others.
+#[async_trait]
+pub trait TaskStore: Send + Sync + Debug {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+
+    /// Journal a new job (`Queued`, or `Submitting` with one attempt counted). Committed when
+    /// this returns: only then may the submit request be sent.
+    async fn insert(&self, job: NewJob) -> StoreResult<JobRecord>;
+
+    /// One job by id.
+    async fn get(&self, id: &JobId) -> StoreResult<JobRecord>;
+
+    /// The job a vendor task id belongs to, if journaled.
+    async fn find_by_vendor_task(
+        &self,
+        provider: &str,
+        vendor_task_id: &str,
+    ) -> StoreResult<Option<JobRecord>>;
+
+    /// Move a job from `from` to `to` and write `change`, only if it is still in `from`.
+    /// Errors: [`StoreError::IllegalTransition`] (refused by the state table, nothing written),
+    /// [`StoreError::Conflict`] (another writer moved it), [`StoreError::NotFound`].
+    async fn transition(
+        &self,
+        id: &JobId,
+        from: JobState,
+        to: JobState,
+        change: JobChange,
+    ) -> StoreResult<JobRecord>;
+
+    /// Write `change` on a job that stays in `state` (e.g. the result of a job already
+    /// recorded as succeeded), only if it is still in `state`. Errors as for `transition`.
+    async fn amend(&self, id: &JobId, state: JobState, change: JobChange)
+    -> StoreResult<JobRecord>;
+
+    /// Jobs matching `filter`, oldest first; one entry per row (corrupt rows are errors).
+    async fn list(&self, filter: &JobFilter) -> StoreResult<Vec<StoreResult<JobRecord>>>;
+
+    /// The schema version applied in the database.
+    async fn schema_version(&self) -> StoreResult<i64>;
+
+    /// Close the connections (pending writes finish first).
+    async fn close(&self);
+}
+
+/// A shared store.
+pub type SharedStore = Arc<dyn TaskStore>;
+
+/// Open (and migrate) a store by URL: `sqlite:PATH` / `sqlite://PATH` (feature `sqlite`) or
+/// `postgres://…` / `postgresql://…` (feature `postgres`).
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), mediatask_store::StoreError> {
+/// let store = mediatask_store::open("sqlite:/var/lib/myapp/jobs.db").await?;
+/// # Ok(()) }
+/// ```
+pub async fn open(url: &str) -> StoreResult<SharedStore> {
+    let scheme = url.split(':').next().unwrap_or_default();
+    match scheme {
+        "sqlite" => open_sqlite(url).await,
+        "postgres" | "postgresql" => open_postgres(url).await,
+        _ => Err(StoreError::Config(format!(
+            "unsupported store URL scheme `{scheme}`: use sqlite:PATH or postgres://…"
+        ))),
+    }
+}
+
+#[cfg(feature = "sqlite")]
+async fn open_sqlite(url: &str) -> StoreResult<SharedStore> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or_default();
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() {
+        return Err(StoreError::Config("sqlite: URL without a path".into()));
+    }
+    Ok(Arc::new(
+        crate::sql::SqliteStore::open(std::path::Path::new(path)).await?,
+    ))
+}
+
+#[cfg(not(feature = "sqlite"))]
+async fn open_sqlite(_url: &str) -> StoreResult<SharedStore> {
+    Err(StoreError::Config(
+        "this build has no SQLite store (enable the `sqlite` feature of mediatask-store)".into(),
+    ))
+}
+
+#[cfg(feature = "postgres")]
+async fn open_postgres(url: &str) -> StoreResult<SharedStore> {
+    Ok(Arc::new(crate::sql::PostgresStore::open(url).await?))
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn open_postgres(_url: &str) -> StoreResult<SharedStore> {
+    Err(StoreError::Config(
+        "this build has no PostgreSQL store (enable the `postgres` feature of mediatask-store)"
+            .into(),
+    ))
+}
+
+/// A store URL with any password replaced by `***` (for messages and logs).
+///
+/// ```
+/// assert_eq!(
+///     mediatask_store::redact_url("postgres://app:hunter2@db:5432/jobs"),
+///     "postgres://app:***@db:5432/jobs"
+/// );
+/// assert_eq!(mediatask_store::redact_url("sqlite:/tmp/j.db"), "sqlite:/tmp/j.db");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, _)) => format!("{path}?…"),
+        None => tail.to_owned(),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        None => format!("{scheme}://{authority}{tail}"),
+    }
+}
