@@ -397,29 +397,7 @@ async fn corrupt_rows_are_reported_and_kept(target: Target) {
     assert_eq!(target.count_rows().await, 3);
 }
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let dir = tempfile::tempdir().unwrap();
-                    super::$name(super::Target::sqlite(&dir)).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    super::$name(super::Target::postgres()).await;
-                }
-            )*
-        }
-    };
-}
-
-both_backends!(
+common::both_backends!(
     every_transition_follows_the_table,
     a_stale_writer_loses_and_writes_nothing,
     records_round_trip,

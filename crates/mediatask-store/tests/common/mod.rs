@@ -103,3 +103,27 @@ impl Target {
         }
     }
 }
+
+/// One `#[tokio::test]` per backend for each `async fn(Target)` named.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let dir = tempfile::tempdir().unwrap();
+                    super::$name(super::common::Target::sqlite(&dir)).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(super::common::Target::postgres()).await;
+                }
+            )*
+        }
+    };
+}
+pub(crate) use both_backends;
