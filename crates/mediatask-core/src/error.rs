@@ -104,6 +104,23 @@ impl Retryability {
     pub fn is_transient(self) -> bool {
         matches!(self, Retryability::Transient { .. })
     }
+
+    /// True for `Transient` and `Exhausted`: the condition was temporary, so a later call may
+    /// succeed even though this one (and its own retries) did not. The waiter keeps polling
+    /// through such poll errors.
+    ///
+    /// ```
+    /// use mediatask_core::Retryability;
+    /// assert!(Retryability::Exhausted.is_temporary());
+    /// assert!(Retryability::TRANSIENT.is_temporary());
+    /// assert!(!Retryability::Permanent.is_temporary());
+    /// ```
+    pub fn is_temporary(self) -> bool {
+        matches!(
+            self,
+            Retryability::Transient { .. } | Retryability::Exhausted
+        )
+    }
 }
 
 /// The operation during which an error happened.
@@ -189,6 +206,8 @@ pub struct Error {
 struct Inner {
     kind: ErrorKind,
     retry: Retryability,
+    /// The `after` hint of the transient error this one was before it became `Exhausted`.
+    exhausted_after: Option<Duration>,
     message: String,
     operation: Option<Operation>,
     provider: Option<String>,
@@ -218,6 +237,7 @@ impl Error {
             inner: Box::new(Inner {
                 kind,
                 retry,
+                exhausted_after: None,
                 message: message.into(),
                 operation: None,
                 provider: None,
@@ -299,9 +319,35 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         self.inner.retry.is_transient()
     }
+    /// The vendor's delay hint (e.g. `Retry-After`): `after` of a `Transient` error, and for an
+    /// `Exhausted` one the hint of the last transient answer before the retry budget ran out.
+    ///
+    /// ```
+    /// use mediatask_core::{Error, ErrorKind, Retryability};
+    /// use std::time::Duration;
+    /// let e = Error::new(ErrorKind::RateLimited, "slow down")
+    ///     .with_retry(Retryability::Transient { after: Some(Duration::from_secs(3)) })
+    ///     .with_retry(Retryability::Exhausted);
+    /// assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+    /// ```
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self.inner.retry {
+            Retryability::Transient { after } => after,
+            Retryability::Exhausted => self.inner.exhausted_after,
+            Retryability::Permanent => None,
+        }
+    }
 
-    /// Set the retryability.
+    /// Set the retryability. Marking a transient error `Exhausted` keeps its delay hint
+    /// (see [`Error::retry_after`]).
     pub fn with_retry(mut self, retry: Retryability) -> Self {
+        match (self.inner.retry, retry) {
+            (Retryability::Transient { after }, Retryability::Exhausted) => {
+                self.inner.exhausted_after = after;
+            }
+            (Retryability::Exhausted, Retryability::Exhausted) => {}
+            _ => self.inner.exhausted_after = None,
+        }
         self.inner.retry = retry;
         self
     }

@@ -1,9 +1,18 @@
 //! The one waiter (smithy-style): polls a task until it is terminal with exponential backoff and
-//! jitter, honours clamped `poll_after` hints, stops at `max_wait` after a final poll, tolerates a
-//! bounded number of transient poll errors and of unrecognised statuses, and never polls forever.
+//! jitter, honours clamped `poll_after` hints, stops at `max_wait` after a final poll, and never
+//! polls forever.
+//!
+//! A poll error that is temporary ([`Retryability::is_temporary`]: throttled, vendor unavailable,
+//! network, or a transport whose own retries of that one poll ran out) does not end the wait: the
+//! waiter backs off — never sooner than the error's `Retry-After` hint — and polls again, until
+//! `max_wait` (or the optional [`WaitPolicy::max_transient_streak`]). Only a permanent error
+//! (authentication, not found, invalid request, an unreadable definitive answer…) ends it early.
+//! Unrecognised statuses are tolerated a bounded number of times.
 
 use crate::runtime::Runtime;
-use crate::{Error, ErrorKind, Operation, Result, TaskHandle, TaskSnapshot, TaskStatus};
+use crate::{
+    Error, ErrorKind, Operation, Result, Retryability, TaskHandle, TaskSnapshot, TaskStatus,
+};
 use futures::future::BoxFuture;
 use std::time::{Duration, Instant};
 
@@ -16,6 +25,8 @@ use std::time::{Duration, Instant};
 ///     .with_min_delay(Duration::from_secs(2))
 ///     .with_max_wait(Some(Duration::from_secs(600)));
 /// assert_eq!(p.min_delay, Duration::from_secs(2));
+/// // a throttled or failing vendor is waited for until max_wait unless a streak limit is set
+/// assert_eq!(p.max_transient_streak, None);
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -26,8 +37,11 @@ pub struct WaitPolicy {
     pub max_delay: Duration,
     /// Give up after this long (a final poll happens at the deadline). `None` = no limit.
     pub max_wait: Option<Duration>,
-    /// Consecutive transient poll errors tolerated before giving up.
-    pub max_transient_errors: u32,
+    /// How long polls may keep failing with temporary errors (throttled, unavailable, network)
+    /// before the wait gives up, measured from the first failure of an unbroken streak (a good
+    /// poll ends the streak). `None` (the default) = keep trying until `max_wait`; `Some(ZERO)`
+    /// = give up on the first failure. Either way the remote job keeps running.
+    pub max_transient_streak: Option<Duration>,
     /// Consecutive polls with an unrecognised vendor status tolerated before giving up.
     pub max_unknown_polls: u32,
     /// Randomise delays in `[min_delay, backoff]` (recommended with many tasks).
@@ -42,7 +56,7 @@ impl Default for WaitPolicy {
             min_delay: Duration::from_secs(2),
             max_delay: Duration::from_secs(60),
             max_wait: Some(Duration::from_secs(6 * 3600)),
-            max_transient_errors: 5,
+            max_transient_streak: None,
             max_unknown_polls: 5,
             jitter: true,
             runtime: Runtime::default(),
@@ -66,9 +80,9 @@ impl WaitPolicy {
         self.max_wait = d;
         self
     }
-    /// Set `max_transient_errors`.
-    pub fn with_max_transient_errors(mut self, n: u32) -> Self {
-        self.max_transient_errors = n;
+    /// Set `max_transient_streak`.
+    pub fn with_max_transient_streak(mut self, d: Option<Duration>) -> Self {
+        self.max_transient_streak = d;
         self
     }
     /// Set `max_unknown_polls`.
@@ -108,6 +122,15 @@ impl WaitPolicy {
     pub fn clamp_hint(&self, hint: Duration) -> Duration {
         hint.clamp(self.min_delay, self.max_delay.max(self.min_delay))
     }
+
+    /// The delay after a temporary poll error, before poll number `attempt + 1`: the usual
+    /// [`backoff`](Self::backoff), but never less than the error's `Retry-After` hint — a
+    /// throttled vendor asked not to be called sooner, so the hint is a lower bound, not clamped
+    /// to `max_delay` (the `max_wait` deadline still bounds every sleep).
+    pub fn error_delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let backoff = self.backoff(attempt);
+        retry_after.map_or(backoff, |hint| hint.max(backoff))
+    }
 }
 
 /// A poll function as the waiter sees it.
@@ -121,7 +144,9 @@ pub struct Waiter<'a> {
     deadline: Option<Instant>,
     next_delay: Option<Duration>,
     attempt: u32,
+    /// Failed polls in the current streak of temporary errors, and when the streak began.
     transient_errors: u32,
+    transient_since: Option<Instant>,
     unknown_polls: u32,
     final_poll: bool,
     done: bool,
@@ -149,6 +174,7 @@ impl<'a> Waiter<'a> {
             next_delay: None,
             attempt: 0,
             transient_errors: 0,
+            transient_since: None,
             unknown_polls: 0,
             final_poll: false,
             done: false,
@@ -188,6 +214,7 @@ impl<'a> Waiter<'a> {
             match result {
                 Ok(snap) => {
                     self.transient_errors = 0;
+                    self.transient_since = None;
                     if snap.status.is_terminal() {
                         self.done = true;
                         return Some(Ok(snap));
@@ -209,9 +236,9 @@ impl<'a> Waiter<'a> {
                     } else {
                         self.unknown_polls = 0;
                     }
-                    if self.final_poll {
+                    if self.final_poll || self.past_deadline() {
                         self.done = true;
-                        return Some(Err(self.timeout_error(Some(&snap))));
+                        return Some(Err(self.timeout_error(&snap)));
                     }
                     self.next_delay = Some(match snap.poll_after {
                         Some(h) => self.policy.clamp_hint(h),
@@ -220,43 +247,76 @@ impl<'a> Waiter<'a> {
                     return Some(Ok(snap));
                 }
                 Err(e) => {
-                    let transient = e.is_transient();
-                    if !transient || self.transient_errors >= self.policy.max_transient_errors {
+                    if !e.retryability().is_temporary() {
                         self.done = true;
-                        let e = if transient {
-                            e.with_retry(crate::Retryability::Exhausted)
-                        } else {
-                            e
-                        };
                         return Some(Err(e.or_operation(Operation::Poll)));
                     }
-                    if self.final_poll {
-                        self.done = true;
-                        return Some(Err(self.timeout_error(None)));
-                    }
+                    let now = self.policy.runtime.clock.now();
                     self.transient_errors += 1;
-                    self.next_delay = Some(match e.retryability() {
-                        crate::Retryability::Transient { after: Some(h) } => {
-                            self.policy.clamp_hint(h)
-                        }
-                        _ => self.policy.backoff(self.attempt),
-                    });
-                    // transient poll errors are absorbed: loop and poll again
+                    let since = *self.transient_since.get_or_insert(now);
+                    let failing_for = now.saturating_duration_since(since);
+                    if self
+                        .policy
+                        .max_transient_streak
+                        .is_some_and(|limit| failing_for >= limit)
+                    {
+                        self.done = true;
+                        return Some(Err(self.streak_error(e, failing_for)));
+                    }
+                    if self.final_poll || self.past_deadline() {
+                        self.done = true;
+                        return Some(Err(self.timeout_error_after_failure(&e)));
+                    }
+                    self.next_delay = Some(self.policy.error_delay(self.attempt, e.retry_after()));
+                    // temporary poll errors are absorbed: loop and poll again
                 }
             }
         }
     }
 
-    fn timeout_error(&self, last: Option<&TaskSnapshot>) -> Error {
+    /// True once the `max_wait` deadline has passed (a poll may return after it).
+    fn past_deadline(&self) -> bool {
+        self.deadline
+            .is_some_and(|d| self.policy.runtime.clock.now() >= d)
+    }
+
+    /// The error when polls kept failing for longer than `max_transient_streak`.
+    fn streak_error(&self, e: Error, failing_for: Duration) -> Error {
+        let msg = format!(
+            "{} (polls kept failing for {:.1}s, {} in a row; giving up waiting — the remote job \
+             keeps running: poll it again later or cancel it)",
+            e.message(),
+            failing_for.as_secs_f64(),
+            self.transient_errors
+        );
+        e.with_message(msg)
+            .with_retry(Retryability::Exhausted)
+            .or_operation(Operation::Poll)
+            .with_task_id(self.handle.task_id.clone())
+    }
+
+    /// The timeout error when the deadline came while polls were failing.
+    fn timeout_error_after_failure(&self, e: &Error) -> Error {
+        let mut last = format!(
+            "the last {} poll(s) failed: {}",
+            self.transient_errors,
+            e.message()
+        );
+        if let Some(s) = e.http_status() {
+            last.push_str(&format!(", HTTP {s}"));
+        }
+        self.timeout_with(&last)
+    }
+
+    fn timeout_error(&self, last: &TaskSnapshot) -> Error {
+        self.timeout_with(&format!(
+            "last status {} (vendor `{}`)",
+            last.status, last.vendor_status.code
+        ))
+    }
+
+    fn timeout_with(&self, last: &str) -> Error {
         let waited = self.policy.max_wait.unwrap_or_default();
-        let last = last
-            .map(|s| {
-                format!(
-                    "last status {} (vendor `{}`)",
-                    s.status, s.vendor_status.code
-                )
-            })
-            .unwrap_or_else(|| "last poll failed".to_owned());
         self.err(
             ErrorKind::Timeout,
             format!(

@@ -6,7 +6,7 @@ use futures::StreamExt;
 use mediatask_core::runtime::{FastRandom, FixedRandom, RandomSource};
 use mediatask_core::{
     DynMediaTask, Error, ErrorKind, MediaTaskExt, Retryability, Runtime, TaskFailure, TaskSnapshot,
-    TaskStatus, VendorStatus, WaitPolicy, dyn_waiter,
+    TaskStatus, VendorStatus, WaitPolicy, Waiter, dyn_waiter,
 };
 use mediatask_testkit::{FakeClock, InstantSleeper, ScriptedTask, fake_runtime};
 use std::sync::Arc;
@@ -168,55 +168,142 @@ async fn poll_after_hints_are_clamped_into_min_and_max_delay() {
     assert_eq!(sleeper.sleeps(), vec![secs(2), secs(7), secs(30), secs(2)]);
 }
 
-#[tokio::test]
-async fn transient_poll_errors_are_tolerated_up_to_the_policy() {
-    let unavailable = || Err(Error::new(ErrorKind::Unavailable, "503 from vendor"));
-    // three consecutive transient errors with a budget of three: absorbed
-    let (rt, _, sleeper) = fake_runtime();
-    let task = ScriptedTask::new(vec![
-        running(),
-        unavailable(),
-        unavailable(),
-        unavailable(),
-        succeeded(),
-    ]);
-    let p = policy(rt).with_jitter(false).with_max_transient_errors(3);
-    let snap = task.wait(&task.handle(), &p).await.unwrap();
-    assert_eq!(snap.status, TaskStatus::Succeeded);
-    assert_eq!(task.polls(), 5);
-    assert_eq!(sleeper.sleeps().len(), 4);
+/// A rate-limited poll error as the transport returns it after its own retries of that one
+/// poll ran out (`Exhausted`), keeping the vendor's `Retry-After`.
+fn throttled_exhausted(retry_after: Duration) -> Error {
+    Error::new(
+        ErrorKind::RateLimited,
+        "too many requests (gave up after 4 attempts)",
+    )
+    .with_http_status(429)
+    .with_retry(Retryability::Transient {
+        after: Some(retry_after),
+    })
+    .with_retry(Retryability::Exhausted)
+}
 
-    // the same script with a budget of two: gives up on the third error, marked Exhausted
-    let (rt, _, _) = fake_runtime();
-    let task = ScriptedTask::new(vec![
-        running(),
-        unavailable(),
-        unavailable(),
-        unavailable(),
-        succeeded(),
-    ]);
-    let p = policy(rt).with_max_transient_errors(2);
-    let err = task.wait(&task.handle(), &p).await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Unavailable);
-    assert_eq!(err.retryability(), Retryability::Exhausted);
-    assert_eq!(task.polls(), 4, "never polls after giving up");
-
-    // the budget counts consecutive errors: a good poll in between resets it
-    let (rt, _, _) = fake_runtime();
-    let task = ScriptedTask::new(vec![
-        unavailable(),
-        unavailable(),
-        running(),
-        unavailable(),
-        unavailable(),
-        succeeded(),
-    ]);
-    let p = policy(rt).with_max_transient_errors(2);
-    assert!(task.wait(&task.handle(), &p).await.is_ok());
+/// A waiter whose polls are answered by `answer(time since the start)` on the fake clock.
+fn timed_waiter<'a>(
+    clock: Arc<FakeClock>,
+    policy: &WaitPolicy,
+    polls: Arc<std::sync::atomic::AtomicU32>,
+    answer: impl Fn(Duration) -> mediatask_core::Result<TaskSnapshot> + Send + Sync + 'a,
+) -> Waiter<'a> {
+    let handle = mediatask_core::TaskHandle::new("fake", "scripted", "fake-1");
+    let answer = Arc::new(answer);
+    Waiter::new(
+        &handle,
+        policy,
+        Box::new(move || {
+            polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let out = answer(clock.elapsed());
+            Box::pin(async move { out })
+        }),
+    )
 }
 
 #[tokio::test]
-async fn a_transient_error_hint_is_honoured_and_clamped() {
+async fn a_vendor_throttling_polls_for_20_s_is_waited_out_within_max_wait() {
+    // issue #11 item 2: every poll is throttled for 20 s (as the transport reports it: retries
+    // exhausted, Retry-After 3 s), max_wait 60 s → the wait goes on and succeeds
+    let (rt, clock, sleeper) = fake_runtime();
+    let p = WaitPolicy::default()
+        .with_min_delay(secs(1))
+        .with_max_delay(secs(2))
+        .with_max_wait(Some(secs(60)))
+        .with_runtime(rt);
+    let polls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let waiter = timed_waiter(clock.clone(), &p, polls.clone(), |t| {
+        if t < secs(20) {
+            Err(throttled_exhausted(secs(3)))
+        } else {
+            succeeded()
+        }
+    });
+    let snap = waiter.run_to_end().await.unwrap();
+    assert_eq!(snap.status, TaskStatus::Succeeded);
+    let polls = polls.load(std::sync::atomic::Ordering::SeqCst);
+    // 0, 3, …, 18 throttled, 21 succeeds: far more failures than any small count
+    assert_eq!(polls, 8, "{:?}", sleeper.sleeps());
+    assert_eq!(clock.elapsed(), secs(21));
+    assert!(
+        sleeper.sleeps().iter().all(|d| *d >= secs(3)),
+        "Retry-After honoured even above max_delay: {:?}",
+        sleeper.sleeps()
+    );
+}
+
+#[tokio::test]
+async fn plain_transient_errors_are_tolerated_until_max_wait_then_time_out() {
+    let unavailable = || Err(Error::new(ErrorKind::Unavailable, "503 from vendor"));
+    // a long streak of transient errors between good polls: absorbed
+    let (rt, _, sleeper) = fake_runtime();
+    let mut script = vec![running()];
+    script.extend((0..30).map(|_| unavailable()));
+    script.push(succeeded());
+    let task = ScriptedTask::new(script);
+    let p = policy(rt).with_jitter(false);
+    let snap = task.wait(&task.handle(), &p).await.unwrap();
+    assert_eq!(snap.status, TaskStatus::Succeeded);
+    assert_eq!(task.polls(), 32);
+    assert_eq!(sleeper.sleeps().len(), 31);
+
+    // a vendor that never recovers: polled until max_wait, then a Timeout naming the failure
+    let (rt, clock, _) = fake_runtime();
+    let task = ScriptedTask::new(vec![running(), unavailable()]);
+    let p = policy(rt).with_jitter(false).with_max_wait(Some(secs(30)));
+    let err = task.wait(&task.handle(), &p).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(clock.elapsed(), secs(30), "never waits past max_wait");
+    let text = err.to_string();
+    assert!(
+        text.contains("503 from vendor") && text.contains("keeps running"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_optional_streak_limit_bounds_failing_polls_by_time() {
+    let unavailable = || Err(Error::new(ErrorKind::Unavailable, "503 from vendor"));
+    // failing for 10 s or more ends the wait, marked Exhausted
+    let (rt, clock, _) = fake_runtime();
+    let task = ScriptedTask::new(vec![running(), unavailable()]);
+    let p = policy(rt)
+        .with_jitter(false)
+        .with_max_transient_streak(Some(secs(10)));
+    let err = task.wait(&task.handle(), &p).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unavailable);
+    assert_eq!(err.retryability(), Retryability::Exhausted);
+    assert!(err.to_string().contains("kept failing"), "{err}");
+    // first failure at t = 1 (after the good poll), then 2, 4 and 8 s apart: t = 3, 7, 15
+    assert_eq!(clock.elapsed(), secs(15));
+    assert_eq!(task.polls(), 5, "never polls after giving up");
+
+    // the limit counts an unbroken streak: a good poll in between resets it (failures at
+    // t = 0, 1, 3, a good poll at 7, failures at 15 and 23, success at 31: 31 s in all)
+    let (rt, clock, _) = fake_runtime();
+    let mut script: Vec<_> = (0..3).map(|_| unavailable()).collect();
+    script.push(running());
+    script.extend((0..2).map(|_| unavailable()));
+    script.push(succeeded());
+    let task = ScriptedTask::new(script);
+    let p = policy(rt)
+        .with_jitter(false)
+        .with_max_transient_streak(Some(secs(10)));
+    assert!(task.wait(&task.handle(), &p).await.is_ok());
+    assert_eq!(clock.elapsed(), secs(31));
+
+    // Some(ZERO): the first temporary failure ends the wait
+    let (rt, _, _) = fake_runtime();
+    let task = ScriptedTask::new(vec![running(), unavailable(), succeeded()]);
+    let p = policy(rt).with_max_transient_streak(Some(Duration::ZERO));
+    let err = task.wait(&task.handle(), &p).await.unwrap_err();
+    assert_eq!(err.retryability(), Retryability::Exhausted);
+    assert_eq!(task.polls(), 2);
+}
+
+#[tokio::test]
+async fn a_throttle_hint_is_a_lower_bound_on_the_next_poll() {
     let (rt, _, sleeper) = fake_runtime();
     let throttled = |s| {
         Err(
@@ -225,28 +312,55 @@ async fn a_transient_error_hint_is_honoured_and_clamped() {
             }),
         )
     };
-    let task = ScriptedTask::new(vec![throttled(5), throttled(600), succeeded()]);
-    let p = policy(rt).with_max_delay(secs(60));
+    // 5 s: above the backoff; 600 s: above max_delay, still honoured; 0: the usual backoff
+    let task = ScriptedTask::new(vec![
+        throttled(5),
+        throttled(600),
+        throttled(0),
+        succeeded(),
+    ]);
+    let p = policy(rt).with_max_delay(secs(60)).with_jitter(false);
     task.wait(&task.handle(), &p).await.unwrap();
-    assert_eq!(sleeper.sleeps(), vec![secs(5), secs(60)]);
+    assert_eq!(sleeper.sleeps(), vec![secs(5), secs(600), secs(4)]);
+
+    // a hint past max_wait: the sleep stops at the deadline for one final poll
+    let (rt, clock, sleeper) = fake_runtime();
+    let task = ScriptedTask::new(vec![throttled(600), succeeded()]);
+    let p = policy(rt).with_max_wait(Some(secs(100)));
+    task.wait(&task.handle(), &p).await.unwrap();
+    assert_eq!(sleeper.sleeps(), vec![secs(100)]);
+    assert_eq!(clock.elapsed(), secs(100));
+
+    // the hint survives the transport marking its retries exhausted
+    let (rt, _, sleeper) = fake_runtime();
+    let task = ScriptedTask::new(vec![Err(throttled_exhausted(secs(7))), succeeded()]);
+    task.wait(&task.handle(), &policy(rt)).await.unwrap();
+    assert_eq!(sleeper.sleeps(), vec![secs(7)]);
 }
 
 #[tokio::test]
 async fn permanent_poll_errors_stop_at_once() {
-    let (rt, _, sleeper) = fake_runtime();
-    let task = ScriptedTask::new(vec![
-        running(),
-        Err(Error::new(ErrorKind::NotFound, "task expired")),
-        succeeded(),
-    ]);
-    let err = task
-        .wait(&task.handle(), &policy(rt).with_max_transient_errors(10))
-        .await
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::NotFound);
-    assert_eq!(err.retryability(), Retryability::Permanent);
-    assert_eq!(task.polls(), 2);
-    assert_eq!(sleeper.sleeps().len(), 1);
+    for permanent in [
+        Error::new(ErrorKind::NotFound, "task expired"),
+        Error::new(ErrorKind::Unauthenticated, "bad key"),
+        Error::new(ErrorKind::InvalidRequest, "bad task id"),
+        Error::new(ErrorKind::Decode, "not JSON"),
+    ] {
+        let kind = permanent.kind();
+        let (rt, _, sleeper) = fake_runtime();
+        // even in the middle of a throttled streak, with no streak limit
+        let task = ScriptedTask::new(vec![
+            running(),
+            Err(throttled_exhausted(secs(2))),
+            Err(permanent),
+            succeeded(),
+        ]);
+        let err = task.wait(&task.handle(), &policy(rt)).await.unwrap_err();
+        assert_eq!(err.kind(), kind);
+        assert_eq!(err.retryability(), Retryability::Permanent);
+        assert_eq!(task.polls(), 3, "{kind}");
+        assert_eq!(sleeper.sleeps().len(), 2);
+    }
 }
 
 #[tokio::test]
