@@ -110,6 +110,17 @@ pub(crate) enum Command {
         #[arg(long)]
         handle_file: Option<PathBuf>,
     },
+    /// Account balance and bills: `account xjc balance|bills`, `account softsugar bills
+    /// [--voice]`.
+    Account(AccountArgs),
+    /// Public catalogues: `catalog softsugar avatars|voices|templates|scripts|warming`.
+    Catalog(CatalogArgs),
+    /// Manage an existing task: `task restart|delete|phases <handle>` (SoftSugar).
+    Task {
+        /// What to do with the task.
+        #[command(subcommand)]
+        action: TaskAction,
+    },
     /// Run the local multi-vendor emulator (prints its URLs and credentials as one JSON line).
     Emulator(EmulatorArgs),
     /// Start the built-in emulator and run one real job per compiled-in vendor end to end.
@@ -157,4 +168,152 @@ pub(crate) struct DemoArgs {
     pub(crate) only: Vec<String>,
     #[command(flatten)]
     pub(crate) options: EmulatorOptions,
+}
+
+/// Paging of list commands (sent as the vendor's own paging parameters).
+#[derive(Debug, Clone, Copy, Args)]
+pub(crate) struct PageArgs {
+    /// Page number, from 1 (SoftSugar `pageNo`, ai-xjc `pn`).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) page: u32,
+    /// Items per page, 1 to 1000 (SoftSugar `pageSize`, ai-xjc `ds`).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub(crate) page_size: u32,
+}
+
+/// `mediatask account <provider> …`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct AccountArgs {
+    /// Provider name: `xjc` (balance, bills) or `softsugar` (bills).
+    pub(crate) provider: String,
+    /// What to show.
+    #[command(subcommand)]
+    pub(crate) action: AccountAction,
+}
+
+/// Account subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub(crate) enum AccountAction {
+    /// Credit balance and voice quotas (ai-xjc `GET /api/model/v5/user/balance`).
+    Balance,
+    /// One page of bills: ai-xjc credit consumption (`user/bill/list`); SoftSugar task bills
+    /// (`POST /api/assist/bill/list`) or, with `--voice`, voice bills (`…/bill/voice/list`).
+    Bills(BillArgs),
+}
+
+/// SoftSugar voice bill statistics range (`statRange`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StatRange {
+    /// One line per day (`"1"`).
+    Daily,
+    /// One line per month (`"2"`).
+    Monthly,
+}
+
+/// `mediatask account <provider> bills`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct BillArgs {
+    #[command(flatten)]
+    pub(crate) page: PageArgs,
+    /// SoftSugar (required): the account id owning the tasks (`owner`).
+    #[arg(long)]
+    pub(crate) owner: Option<i64>,
+    /// SoftSugar: task type `algoType` — 11 TTS voice model, 12 avatar model, 14 video
+    /// synthesis (default), 17 interactive live, 44 video live; with `--voice`: 30 ASR, 31 TTS
+    /// (default).
+    #[arg(long)]
+    pub(crate) algo_type: Option<i64>,
+    /// SoftSugar: task group `algoGroup` (default: the task type).
+    #[arg(long)]
+    pub(crate) algo_group: Option<i64>,
+    /// SoftSugar: start of the period, `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS` (default: 30 days
+    /// before `--to`).
+    #[arg(long)]
+    pub(crate) from: Option<String>,
+    /// SoftSugar: end of the period, `YYYY-MM-DD` (the whole day) or `YYYY-MM-DD HH:MM:SS`
+    /// (default: now, local time).
+    #[arg(long)]
+    pub(crate) to: Option<String>,
+    /// SoftSugar: voice (ASR/TTS) bills instead of task bills.
+    #[arg(long)]
+    pub(crate) voice: bool,
+    /// SoftSugar voice bills: channel `algoSubType1` (PAAS_HTTP, PAAS_WS, PAAS_VIDEO_2D,
+    /// PAAS_VIDEO_MIX, PAAS_LIVE; default: all).
+    #[arg(long)]
+    pub(crate) channel: Option<String>,
+    /// SoftSugar voice bills: engine `algoSubType2` (ASR5, TTS3, TTS4, TTS5, TTS7, TTS8;
+    /// default: all).
+    #[arg(long)]
+    pub(crate) engine: Option<String>,
+    /// SoftSugar voice bills: one line per day or per month (`statRange`).
+    #[arg(long, value_enum)]
+    pub(crate) stat_range: Option<StatRange>,
+}
+
+/// `mediatask catalog <provider> …`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct CatalogArgs {
+    /// Provider name: `softsugar`.
+    pub(crate) provider: String,
+    /// Which catalogue.
+    #[command(subcommand)]
+    pub(crate) list: CatalogList,
+}
+
+/// Catalogue subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub(crate) enum CatalogList {
+    /// Public avatar models (`POST /api/2dvh/v1/material/appearance/list`).
+    Avatars(CatalogPage),
+    /// Public TTS voices with their QID (`POST /api/2dvh/v3/material/tts/list`); `--legacy`:
+    /// the old voice models (`/api/2dvh/v1/material/tts/list`).
+    Voices {
+        /// The legacy (v1) voice models instead of the QID (v3) ones.
+        #[arg(long)]
+        legacy: bool,
+        #[command(flatten)]
+        page: CatalogPage,
+    },
+    /// Public video templates (`POST /api/2dvh/v1/material/video/template/list`).
+    Templates(CatalogPage),
+    /// Public live-streaming scripts (`POST /api/2dvh/v1/material/live/script/list`).
+    Scripts(CatalogPage),
+    /// Preheated (warmed) files by file id (`GET /api/2dvh/v1/material/file/warming/query`).
+    Warming {
+        /// File ids, comma separated (or the flag repeated).
+        #[arg(long = "file-ids", value_delimiter = ',', required = true, num_args = 1..)]
+        file_ids: Vec<String>,
+    },
+}
+
+/// A catalogue listing: one page, or only the given ids.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct CatalogPage {
+    #[command(flatten)]
+    pub(crate) page: PageArgs,
+    /// Only these ids, comma separated (the vendor's by-id lookup; no paging).
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["page", "page_size"])]
+    pub(crate) ids: Vec<i64>,
+}
+
+/// `mediatask task …`.
+#[derive(Debug, Clone, Subcommand)]
+pub(crate) enum TaskAction {
+    /// Restart a failed task (SoftSugar `GET /api/2dvh/v1/task/restart`); the id stays the
+    /// same. The new run may be billed again. Prints the handle to `wait` on.
+    Restart {
+        /// Handle: inline JSON, a file path, or `-` for stdin.
+        handle: String,
+    },
+    /// Delete a task that is not running (SoftSugar `DELETE /api/2dvh/v1/task/del/{id}`); the
+    /// vendor keeps no record of it afterwards.
+    Delete {
+        /// Handle: inline JSON, a file path, or `-` for stdin.
+        handle: String,
+    },
+    /// Phase timings of a video synthesis task (SoftSugar `GET /api/2dvh/v1/task/phase/cost`).
+    Phases {
+        /// Handle: inline JSON, a file path, or `-` for stdin.
+        handle: String,
+    },
 }

@@ -48,6 +48,9 @@ async fn dispatch(cli: Cli) -> exit::CliResult {
             )
             .await
         }
+        Command::Account(args) => commands::account::run(g, args).await,
+        Command::Catalog(args) => commands::catalog::run(g, args).await,
+        Command::Task { action } => commands::task_admin::run(g, action).await,
         Command::Emulator(args) => commands::emulator::run(args).await,
         Command::Demo(args) => commands::demo::run(args).await,
     }

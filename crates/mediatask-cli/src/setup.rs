@@ -35,14 +35,22 @@ fn config_file(global: &Global) -> CliResult<serde_json::Map<String, Value>> {
     }
 }
 
-/// A registry holding only `provider`, configured from `--config`, env vars and `--endpoint`.
-pub(crate) fn registry_for(global: &Global, provider: &str) -> CliResult<Registry> {
-    if !mediatask::PROVIDERS.contains(&provider) {
-        return Err(Failure::input(format!(
+/// An input error unless `provider` is compiled in.
+pub(crate) fn require_compiled(provider: &str) -> CliResult<()> {
+    if mediatask::PROVIDERS.contains(&provider) {
+        Ok(())
+    } else {
+        Err(Failure::input(format!(
             "provider `{provider}` is not compiled in; available: {}",
             available()
-        )));
+        )))
     }
+}
+
+/// The configuration of `provider` from `--config` (or `{}`), with `--endpoint` as its
+/// `base_url`; the vendor crate fills in missing credentials from its environment variables.
+pub(crate) fn provider_entry(global: &Global, provider: &str) -> CliResult<Value> {
+    require_compiled(provider)?;
     let mut file = config_file(global)?;
     let mut entry = file.remove(provider).unwrap_or_else(|| json!({}));
     if !entry.is_object() {
@@ -53,8 +61,44 @@ pub(crate) fn registry_for(global: &Global, provider: &str) -> CliResult<Registr
     if let Some(endpoint) = &global.endpoint {
         entry["base_url"] = json!(endpoint);
     }
+    Ok(entry)
+}
+
+/// A registry holding only `provider`, configured from `--config`, env vars and `--endpoint`.
+pub(crate) fn registry_for(global: &Global, provider: &str) -> CliResult<Registry> {
+    let entry = provider_entry(global, provider)?;
     Registry::from_json(&json!({ provider: entry }))
         .map_err(|e| Failure::from_error(&format!("configuring {provider}"), &e))
+}
+
+/// The SoftSugar client, configured exactly like the registry's (`--config`, env vars,
+/// `--endpoint`), for the endpoints that are not tasks (catalogues, bills, task management).
+#[cfg(feature = "softsugar")]
+pub(crate) fn softsugar_client(
+    global: &Global,
+) -> CliResult<mediatask::vendors::softsugar::Client> {
+    use mediatask::vendors::softsugar::{Client, SoftSugarConfig};
+    let entry = provider_entry(global, "softsugar")?;
+    SoftSugarConfig::from_json(entry)
+        .and_then(Client::new)
+        .map_err(|e| Failure::from_error("configuring softsugar", &e))
+}
+
+/// The ai-xjc client, configured exactly like the registry's (`--config`, env vars,
+/// `--endpoint`), for the account endpoints.
+#[cfg(feature = "xjc")]
+pub(crate) fn xjc_client(global: &Global) -> CliResult<mediatask::vendors::xjc::XjcClient> {
+    use mediatask::vendors::xjc::{XjcClient, XjcConfig};
+    let entry = provider_entry(global, "xjc")?;
+    let config: XjcConfig = serde_json::from_value(entry).map_err(|e| {
+        let e = mediatask_core::Error::new(
+            mediatask_core::ErrorKind::Config,
+            format!("invalid xjc config: {e}"),
+        )
+        .with_provider("xjc");
+        Failure::from_error("configuring xjc", &e)
+    })?;
+    XjcClient::new(config).map_err(|e| Failure::from_error("configuring xjc", &e))
 }
 
 /// The task `provider`/`kind` from a fresh registry.
@@ -86,13 +130,20 @@ pub(crate) fn available() -> String {
     }
 }
 
+/// The VOD application id (`SubAppId`) the demo configuration gives the Tencent emulator.
+const EMULATOR_TENCENT_SUB_APP_ID: u64 = 251_000_000;
+
 /// The configuration of `provider` pointing at an emulator (`base_url`) with its credentials,
 /// in the vendor crate's own field names.
 pub(crate) fn emulator_entry(provider: &str, base_url: &str, c: &EmulatorCredentials) -> Value {
     let mut v = match provider {
-        "tencent-vod" => {
-            json!({"secret_id": c.tencent_secret_id, "secret_key": c.tencent_secret_key})
-        }
+        // Tencent requires a `SubAppId` (accounts opened after 2023-12-25): the demo uses a
+        // fixed, obviously fake VOD application id the emulator accepts.
+        "tencent-vod" => json!({
+            "secret_id": c.tencent_secret_id,
+            "secret_key": c.tencent_secret_key,
+            "sub_app_id": EMULATOR_TENCENT_SUB_APP_ID
+        }),
         "softsugar" => json!({"app_id": c.softsugar_app_id, "app_key": c.softsugar_app_key}),
         "xjc" => json!({"access_key": c.xjc_access_key, "secret_key": c.xjc_secret_key}),
         "reccloud" => json!({"api_key": c.reccloud_api_key}),

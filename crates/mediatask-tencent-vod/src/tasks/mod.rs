@@ -62,9 +62,31 @@ pub(crate) struct Polled<O> {
     pub(crate) response: DescribeTaskDetailResponse,
 }
 
-/// The SubAppId for a request: the request's own, else the client default.
-pub(crate) fn effective_sub_app_id(client: &Client, requested: Option<u64>) -> Option<u64> {
-    requested.or(client.default_sub_app_id())
+/// The SubAppId for a request: the request's own, else the client default (config
+/// `sub_app_id`, else `TENCENTCLOUD_VOD_SUBAPPID`). None of them is an `InvalidRequest` naming
+/// the field and where to set it — Tencent requires `SubAppId` for accounts opened after
+/// 2023-12-25 — unless the client allows it (`allow_missing_sub_app_id`, legacy accounts).
+pub(crate) fn effective_sub_app_id(
+    client: &Client,
+    action: &str,
+    requested: Option<u64>,
+) -> Result<Option<u64>> {
+    match requested.or(client.default_sub_app_id()) {
+        Some(id) => Ok(Some(id)),
+        None if client.allows_missing_sub_app_id() => Ok(None),
+        None => Err(Error::invalid_field(
+            "SubAppId",
+            format!(
+                "(the VOD application id) is required by Tencent for accounts opened after \
+                 2023-12-25, and {action} got none: set `sub_app_id` in the tencent-vod config, \
+                 the {} environment variable, or `SubAppId` in the request (an account opened \
+                 before 2023-12-25 without VOD applications may set \
+                 `allow_missing_sub_app_id: true` instead); nothing was sent",
+                crate::config::ENV_SUB_APP_ID
+            ),
+        )
+        .with_provider(crate::PROVIDER)),
+    }
 }
 
 /// The SessionId to send: the caller's (non-blank), else a generated one.
@@ -94,7 +116,7 @@ where
         *field = Some(id.clone());
         id
     });
-    *sub_app_id_field = effective_sub_app_id(client, *sub_app_id_field);
+    *sub_app_id_field = effective_sub_app_id(client, spec.action, *sub_app_id_field)?;
     let sub_app_id = *sub_app_id_field;
     let session_id = session_id.as_deref();
     let transport = client.transport();
