@@ -30,6 +30,7 @@ pub struct Client {
 struct Inner {
     transport: Transport,
     sub_app_id: Option<u64>,
+    allow_missing_sub_app_id: bool,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +48,7 @@ impl Client {
     /// A client with an injected runtime (tests: fake clock, instant sleeper).
     pub fn with_runtime(config: TencentVodConfig, runtime: Runtime) -> Result<Self> {
         let credentials = config.resolve_credentials()?;
+        let sub_app_id = config.resolve_sub_app_id()?;
         let base_url = config.resolved_base_url();
         let parsed = url::Url::parse(&base_url).map_err(|e| {
             Error::new(
@@ -85,7 +87,8 @@ impl Client {
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
-                sub_app_id: config.sub_app_id,
+                sub_app_id,
+                allow_missing_sub_app_id: config.allow_missing_sub_app_id,
             }),
         })
     }
@@ -100,9 +103,16 @@ impl Client {
         self.inner.transport.host()
     }
 
-    /// The configured default SubAppId.
+    /// The default SubAppId: the config's `sub_app_id`, else `TENCENTCLOUD_VOD_SUBAPPID` (read
+    /// when the client was built).
     pub fn default_sub_app_id(&self) -> Option<u64> {
         self.inner.sub_app_id
+    }
+
+    /// True when submits may go out without a `SubAppId` (`allow_missing_sub_app_id`, legacy
+    /// accounts only).
+    pub fn allows_missing_sub_app_id(&self) -> bool {
+        self.inner.allow_missing_sub_app_id
     }
 
     /// Call one action: `POST <base_url>/` with the JSON body, signed. Returns the decoded

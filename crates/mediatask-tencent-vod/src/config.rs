@@ -15,6 +15,8 @@ pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
 /// Environment variable holding the temporary-credential token (optional).
 pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+/// Environment variable holding the default VOD `SubAppId` (used when the config has none).
+pub const ENV_SUB_APP_ID: &str = "TENCENTCLOUD_VOD_SUBAPPID";
 
 /// Task pool name used for CreateAigcVideoTask concurrency.
 pub const VIDEO_POOL: &str = "CreateAigcVideoTask";
@@ -91,6 +93,22 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// Parse a `TENCENTCLOUD_VOD_SUBAPPID` value.
+fn parse_sub_app_id(value: &str) -> Result<u64> {
+    match value.trim().parse::<u64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(Error::new(
+            ErrorKind::Config,
+            format!(
+                "{ENV_SUB_APP_ID} must be the VOD application id (a positive integer), got `{}`",
+                value.trim()
+            ),
+        )
+        .with_provider(crate::PROVIDER)
+        .with_operation(Operation::Local)),
+    }
+}
+
 /// Configuration of the Tencent VOD provider. Every field is optional in JSON; credentials fall
 /// back to `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` / `TENCENTCLOUD_SESSION_TOKEN`.
 ///
@@ -120,8 +138,14 @@ pub struct TencentVodConfig {
     pub secret_key: Option<Secret>,
     /// STS token (else `TENCENTCLOUD_SESSION_TOKEN`).
     pub session_token: Option<Secret>,
-    /// Default VOD `SubAppId` (each request may override it).
+    /// Default VOD `SubAppId` (else `TENCENTCLOUD_VOD_SUBAPPID`; each request may override it).
+    /// Tencent requires it for accounts opened after 2023-12-25: a submit with no SubAppId
+    /// from the request, this field or the environment is refused locally (`InvalidRequest`,
+    /// nothing sent) unless `allow_missing_sub_app_id` is set.
     pub sub_app_id: Option<u64>,
+    /// Opt-out for legacy accounts (opened before 2023-12-25) that have no VOD application:
+    /// `true` sends submits without `SubAppId` when none is configured. Default `false`.
+    pub allow_missing_sub_app_id: bool,
     /// `X-TC-Region`; VOD AIGC APIs do not require it (left unset by default).
     pub region: Option<String>,
     /// `X-TC-Language` (`zh-CN` / `en-US`), optional.
@@ -154,6 +178,7 @@ impl Default for TencentVodConfig {
             secret_key: None,
             session_token: None,
             sub_app_id: None,
+            allow_missing_sub_app_id: false,
             region: None,
             language: None,
             duplicate_session_codes: tables::DEFAULT_DUPLICATE_SESSION_CODES
@@ -179,6 +204,7 @@ impl fmt::Debug for TencentVodConfig {
             .field("secret_key", &self.secret_key)
             .field("session_token", &self.session_token)
             .field("sub_app_id", &self.sub_app_id)
+            .field("allow_missing_sub_app_id", &self.allow_missing_sub_app_id)
             .field("region", &self.region)
             .field("duplicate_session_codes", &self.duplicate_session_codes)
             .field(
@@ -227,6 +253,11 @@ impl TencentVodConfig {
     /// Set the default SubAppId.
     pub fn with_sub_app_id(mut self, id: Option<u64>) -> Self {
         self.sub_app_id = id;
+        self
+    }
+    /// Allow submits without a `SubAppId` (legacy accounts opened before 2023-12-25 only).
+    pub fn with_allow_missing_sub_app_id(mut self, allow: bool) -> Self {
+        self.allow_missing_sub_app_id = allow;
         self
     }
     /// Set the region header.
@@ -279,6 +310,24 @@ impl TencentVodConfig {
             SignedHeaderSet::ContentTypeHostAction
         } else {
             SignedHeaderSet::ContentTypeHost
+        }
+    }
+
+    /// The default SubAppId: `sub_app_id`, else `TENCENTCLOUD_VOD_SUBAPPID` (blank = unset).
+    /// A variable that is not a positive integer is a `Config` error.
+    ///
+    /// ```
+    /// use mediatask_tencent_vod::TencentVodConfig;
+    /// let cfg = TencentVodConfig::default().with_sub_app_id(Some(1500000001));
+    /// assert_eq!(cfg.resolve_sub_app_id().unwrap(), Some(1500000001));
+    /// ```
+    pub fn resolve_sub_app_id(&self) -> Result<Option<u64>> {
+        if self.sub_app_id.is_some() {
+            return Ok(self.sub_app_id);
+        }
+        match std::env::var(ENV_SUB_APP_ID) {
+            Ok(v) if !v.trim().is_empty() => parse_sub_app_id(&v).map(Some),
+            _ => Ok(None),
         }
     }
 
