@@ -49,6 +49,23 @@ struct Inner {
     runtime: Runtime,
 }
 
+/// What the attempts of one call did: the facts an `OutcomeUnknown` message states.
+#[derive(Debug, Default, Clone, Copy)]
+struct Sent {
+    /// Attempts that went out (a re-authorized resend included).
+    attempts: u32,
+    /// The first attempt whose answer may hide a created job.
+    first_uncertain: Option<u32>,
+}
+
+impl Sent {
+    /// Retries sent after the first attempt that may have landed.
+    fn retries_after_uncertain(self) -> u32 {
+        self.first_uncertain
+            .map_or(0, |i| self.attempts.saturating_sub(i))
+    }
+}
+
 /// What happened in one attempt, before retry classification.
 // Not boxed: an outcome only passes from an attempt to the retry loop (inside the already
 // boxed attempt future); boxing `Done` would cost an allocation per call.
@@ -232,17 +249,25 @@ impl Transport {
     /// Like [`Transport::send`], borrowing the request (the caller keeps it, e.g. to compute a
     /// reconciliation digest only when one is needed).
     pub async fn send_ref(&self, request: &OutgoingRequest) -> Result<HttpResponse> {
-        let mut uncertain = false;
-        match self.send_with_retries(request, &mut uncertain).await {
-            // A deduped submit may be retried, but if an earlier attempt may have reached the
-            // vendor, no later failure (timeout, limiter, auth, exhausted budget, a rejection of
-            // the retry) proves that no job exists: never let the caller read it as "not sent".
+        self.send_traced(request, &mut Sent::default()).await
+    }
+
+    /// [`Transport::send_ref`], recording what was sent into `sent`.
+    async fn send_traced(
+        &self,
+        request: &OutgoingRequest,
+        sent: &mut Sent,
+    ) -> Result<HttpResponse> {
+        match self.send_with_retries(request, sent).await {
+            // A deduped submit may be retried, but if an attempt may have reached the vendor,
+            // no later failure (timeout, limiter, auth, exhausted budget, a rejection of the
+            // retry) proves that no job exists: never let the caller read it as "not sent".
             Err(e)
-                if uncertain
+                if sent.first_uncertain.is_some()
                     && request.operation == Operation::Submit
                     && e.kind() != ErrorKind::OutcomeUnknown =>
             {
-                Err(self.unconfirmed_retried_submit(e, request))
+                Err(self.unconfirmed_submit(e, request, *sent))
             }
             other => other,
         }
@@ -254,12 +279,12 @@ impl Transport {
     async fn send_with_retries(
         &self,
         request: &OutgoingRequest,
-        uncertain: &mut bool,
+        sent: &mut Sent,
     ) -> Result<HttpResponse> {
         let budget_end = self.inner.runtime.clock.now() + self.inner.config.retry.max_elapsed;
         let deadline = Some(current_deadline().map_or(budget_end, |d| d.min(budget_end)));
         let admission = self.admit(request, deadline).await?;
-        Box::pin(self.attempts(request, uncertain, deadline, admission)).await
+        Box::pin(self.attempts(request, sent, deadline, admission)).await
     }
 
     /// Wait until the limiter admits one more `request`.
@@ -280,7 +305,7 @@ impl Transport {
     async fn attempts(
         &self,
         request: &OutgoingRequest,
-        uncertain: &mut bool,
+        sent: &mut Sent,
         deadline: Option<Instant>,
         first_admission: crate::limiter::Admission,
     ) -> Result<HttpResponse> {
@@ -304,9 +329,16 @@ impl Transport {
                 request_id = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(request, attempt, *uncertain, deadline, admission.take())
+                .attempt(
+                    request,
+                    attempt,
+                    sent.first_uncertain.is_some(),
+                    deadline,
+                    admission.take(),
+                )
                 .instrument(span.clone())
                 .await?;
+            sent.attempts += 1;
 
             let (error, may_have_landed) = match outcome {
                 AttemptOutcome::Done { response, signed } => {
@@ -364,9 +396,11 @@ impl Transport {
                     .body
                     .as_ref()
                     .map(|b| hex::encode(Sha256::digest(b)));
-                return Err(self.outcome_unknown(error, request, digest));
+                return Err(self.outcome_unknown(error, request, digest, *sent));
             }
-            *uncertain |= may_have_landed;
+            if may_have_landed && sent.first_uncertain.is_none() {
+                sent.first_uncertain = Some(sent.attempts);
+            }
             if !error.is_transient() {
                 return Err(error);
             }
@@ -404,16 +438,13 @@ impl Transport {
         request: OutgoingRequest,
     ) -> impl std::future::Future<Output = Result<(T, HttpResponse)>> + Send + '_ {
         async move {
-            let response = self.send_ref(&request).await?;
+            let mut sent = Sent::default();
+            let response = self.send_traced(&request, &mut sent).await?;
             match response.json::<T>() {
                 Ok(value) => Ok((value, response)),
                 // the vendor accepted the submit but its answer is unreadable: the job may exist
                 Err(e) if response.is_success() && request.operation == Operation::Submit => {
-                    Err(self.outcome_unknown_parts(
-                        e,
-                        request.dedupe_key.clone(),
-                        request.body.as_ref(),
-                    ))
+                    Err(self.unreadable_submit_answer(e, &request, sent))
                 }
                 Err(e) => Err(e.or_provider(self.provider())),
             }
@@ -670,56 +701,101 @@ impl Transport {
         e
     }
 
+    /// A submit without a dedupe key whose last attempt may have landed: never resent.
     fn outcome_unknown(
         &self,
         cause: Error,
         request: &OutgoingRequest,
         digest: Option<String>,
+        sent: Sent,
     ) -> Error {
+        let msg = format!(
+            "the submit may have reached the vendor but its answer was lost ({}); it was NOT \
+             resent to avoid paying twice{} — check the vendor console or list tasks before \
+             resubmitting",
+            cause.message(),
+            earlier_attempts(sent.attempts),
+        );
         self.outcome_unknown_with(cause, request.dedupe_key.clone(), digest)
+            .with_message(msg)
     }
 
-    /// The error of a deduped submit that was retried after an attempt that may have landed,
-    /// and did not end in a confirmed answer.
-    fn unconfirmed_retried_submit(&self, cause: Error, request: &OutgoingRequest) -> Error {
+    /// The error of a deduped submit of which an attempt may have reached the vendor and that
+    /// did not end in a confirmed answer. States what was actually sent: how many attempts and
+    /// whether any retry with the dedupe key followed the uncertain one.
+    fn unconfirmed_submit(&self, cause: Error, request: &OutgoingRequest, sent: Sent) -> Error {
         let digest = request
             .body
             .as_ref()
             .map(|b| hex::encode(Sha256::digest(b)));
         let key = request.dedupe_key.clone().unwrap_or_default();
+        let n = sent.attempts;
+        let what = match sent.retries_after_uncertain() {
+            0 if n <= 1 => "this submit was sent once and may have reached the vendor; no retry \
+                            was sent, so nothing confirmed or ruled out the job"
+                .to_owned(),
+            0 => format!(
+                "attempt {n} of this submit may have reached the vendor and no retry was sent \
+                 after it{}",
+                earlier_attempts(n)
+            ),
+            retries => format!(
+                "attempt {} of this submit may have reached the vendor and the {retries} {} sent \
+                 after it with the same dedupe key `{key}` did not confirm it ({n} attempts in \
+                 all)",
+                n - retries,
+                if retries == 1 { "retry" } else { "retries" },
+            ),
+        };
         let msg = format!(
-            "an earlier attempt of this submit may have reached the vendor and the retries with \
-             the same dedupe key `{key}` did not confirm it ({}); the job may exist — reconcile \
-             with that key (resubmitting with the same key is deduped by the vendor) before \
-             submitting anew",
+            "{what} ({}); the job may exist — reconcile with the dedupe key `{key}` (resubmitting \
+             with the same key is deduped by the vendor) before submitting anew",
             cause.message()
         );
         self.outcome_unknown_with(cause, request.dedupe_key.clone(), digest)
             .with_message(msg)
     }
 
-    fn outcome_unknown_parts(
+    /// A submit the vendor accepted (2xx) whose answer could not be read: the job may exist.
+    fn unreadable_submit_answer(
         &self,
         cause: Error,
-        dedupe_key: Option<String>,
-        body: Option<&Bytes>,
+        request: &OutgoingRequest,
+        sent: Sent,
     ) -> Error {
-        let digest = body.map(|b| hex::encode(Sha256::digest(b)));
-        self.outcome_unknown_with(cause, dedupe_key, digest)
+        let digest = request
+            .body
+            .as_ref()
+            .map(|b| hex::encode(Sha256::digest(b)));
+        let n = sent.attempts;
+        let history = match (sent.retries_after_uncertain(), &request.dedupe_key) {
+            (0, _) => earlier_attempts(n),
+            (retries, Some(key)) => format!(
+                " (attempt {n}: the {retries} {} after attempt {}, which may have reached the \
+                 vendor too, reused the dedupe key `{key}`)",
+                if retries == 1 { "retry" } else { "retries" },
+                n - retries,
+            ),
+            (_, None) => String::new(),
+        };
+        let msg = format!(
+            "the vendor accepted the submit but its answer could not be read ({}); it was NOT \
+             resent to avoid paying twice{history} — check the vendor console or list tasks \
+             before resubmitting",
+            cause.message()
+        );
+        self.outcome_unknown_with(cause, request.dedupe_key.clone(), digest)
+            .with_message(msg)
     }
 
+    /// An `OutcomeUnknown` carrying the cause's context; callers set the message.
     fn outcome_unknown_with(
         &self,
         cause: Error,
         dedupe_key: Option<String>,
         digest: Option<String>,
     ) -> Error {
-        let msg = format!(
-            "the submit may have reached the vendor but its answer was lost ({}); it was NOT resent \
-             to avoid paying twice — check the vendor console or list tasks before resubmitting",
-            cause.message()
-        );
-        let mut e = Error::new(ErrorKind::OutcomeUnknown, msg)
+        let mut e = Error::new(ErrorKind::OutcomeUnknown, cause.message().to_owned())
             .with_provider(self.provider())
             .with_operation(Operation::Submit)
             .with_reconcile(Reconcile {
@@ -737,8 +813,26 @@ impl Transport {
     }
 
     fn exhausted(&self, e: Error, attempts: u32) -> Error {
-        let msg = format!("{} (gave up after {attempts} attempts)", e.message());
+        let msg = format!(
+            "{} (gave up after {attempts} {})",
+            e.message(),
+            if attempts == 1 { "attempt" } else { "attempts" }
+        );
         e.with_message(msg).with_retry(Retryability::Exhausted)
+    }
+}
+
+/// `" (attempt n; the n-1 earlier …)"` for a submit whose last attempt `n` may have landed and
+/// whose earlier attempts did not (they were only retried because they provably did not
+/// execute); empty for a single attempt.
+fn earlier_attempts(n: u32) -> String {
+    match n {
+        0 | 1 => String::new(),
+        2 => " (attempt 2; the one before it was refused before execution or never sent)".into(),
+        n => format!(
+            " (attempt {n}; the {} before it were refused before execution or never sent)",
+            n - 1
+        ),
     }
 }
 

@@ -463,6 +463,217 @@ async fn deduped_submit_whose_retry_is_rejected_is_outcome_unknown() {
     );
 }
 
+/// The hits of every mock, in order.
+async fn hits(mocks: &[httpmock::Mock<'_>]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for m in mocks {
+        out.push(m.hits_async().await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn outcome_unknown_after_a_single_attempt_says_no_retry_was_sent() {
+    // issue #11 item 4: one attempt that may have landed and no retry must not claim "the
+    // retries with the same dedupe key did not confirm it". No retry because the answer is not
+    // retryable (like Tencent `ResourceUnavailable` in HTTP 200), because the budget allows
+    // one attempt, or because the vendor's Retry-After would pass the time budget.
+    struct Case {
+        name: &'static str,
+        status: u16,
+        body: &'static str,
+        retry_after: Option<&'static str>,
+        retry: mediatask_http::RetryPolicy,
+        exhausted: bool,
+    }
+    let cases = [
+        Case {
+            name: "a permanent answer that may have executed",
+            status: 200,
+            body: r#"{"code":"E_UNAVAILABLE"}"#,
+            retry_after: None,
+            retry: fast_retry(3),
+            exhausted: false,
+        },
+        Case {
+            name: "no retries configured",
+            status: 503,
+            body: "ResourceUnavailable",
+            retry_after: None,
+            retry: fast_retry(1),
+            exhausted: true,
+        },
+        Case {
+            name: "Retry-After beyond the time budget",
+            status: 503,
+            body: "ResourceUnavailable",
+            retry_after: Some("3"),
+            retry: fast_retry(3).with_max_elapsed(Duration::from_secs(2)),
+            exhausted: true,
+        },
+    ];
+    for case in cases {
+        let server = MockServer::start_async().await;
+        let m = server
+            .mock_async(|when, then| {
+                when.method(POST).path("/tasks");
+                let then = then.status(case.status).body(case.body);
+                if let Some(v) = case.retry_after {
+                    then.header("Retry-After", v);
+                }
+            })
+            .await;
+        let (rt, _, _) = fake_runtime();
+        let (t, _) = transport(
+            &server.base_url(),
+            HttpConfig::default().with_retry(case.retry),
+            rt,
+        );
+        let req = submit(&serde_json::json!({"a": 1})).with_dedupe_key("mt-single-1");
+        let err = t.send(req).await.unwrap_err();
+        let name = case.name;
+        assert_eq!(m.hits_async().await, 1, "{name}");
+        assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{name}: {err}");
+        let msg = err.message();
+        assert!(
+            msg.starts_with(
+                "this submit was sent once and may have reached the vendor; no retry was sent"
+            ),
+            "{name}: {msg}"
+        );
+        assert!(!msg.contains("retries"), "{name}: claims retries: {msg}");
+        assert!(
+            msg.contains("`mt-single-1`") && msg.contains("ResourceUnavailable"),
+            "{name}: {msg}"
+        );
+        assert_eq!(
+            msg.contains("(gave up after 1 attempt)"),
+            case.exhausted,
+            "{name}: {msg}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn outcome_unknown_after_retries_counts_them() {
+    // three attempts, each may have landed: two retries with the key followed the first
+    let server = MockServer::start_async().await;
+    let m = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks");
+            then.status(503).body("busy");
+        })
+        .await;
+    let (rt, _, _) = fake_runtime();
+    let (t, _) = transport(
+        &server.base_url(),
+        HttpConfig::default().with_retry(fast_retry(3)),
+        rt,
+    );
+    let req = submit(&serde_json::json!({"a": 1})).with_dedupe_key("mt-retried-3");
+    let err = t.send(req).await.unwrap_err();
+    assert_eq!(m.hits_async().await, 3);
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
+    assert!(
+        err.message().starts_with(
+            "attempt 1 of this submit may have reached the vendor and the 2 retries sent after \
+             it with the same dedupe key `mt-retried-3` did not confirm it (3 attempts in all)"
+        ),
+        "{err}"
+    );
+
+    // a throttled first attempt (refused before execution), then one that may have landed and
+    // no budget left: one retry was sent, but none after the uncertain attempt
+    let server = MockServer::start_async().await;
+    let throttled = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks").header("x-attempt", "1");
+            then.status(429);
+        })
+        .await;
+    let lost = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks").header("x-attempt", "2");
+            then.status(503);
+        })
+        .await;
+    let (rt, _, _) = fake_runtime();
+    let (t, _) = transport(
+        &server.base_url(),
+        HttpConfig::default().with_retry(fast_retry(2)),
+        rt,
+    );
+    let req = submit(&serde_json::json!({"a": 1})).with_dedupe_key("mt-retried-2");
+    let err = t.send(req).await.unwrap_err();
+    assert_eq!(hits(&[throttled, lost]).await, vec![1, 1]);
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
+    let msg = err.message();
+    assert!(
+        msg.starts_with(
+            "attempt 2 of this submit may have reached the vendor and no retry was sent after it \
+             (attempt 2; the one before it was refused before execution or never sent)"
+        ),
+        "{msg}"
+    );
+
+    // without a dedupe key the same history is never resent, and says so
+    let server = MockServer::start_async().await;
+    let throttled = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks").header("x-attempt", "1");
+            then.status(429);
+        })
+        .await;
+    let lost = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/tasks").header("x-attempt", "2");
+            then.status(503);
+        })
+        .await;
+    let (rt, _, _) = fake_runtime();
+    let (t, _) = transport(
+        &server.base_url(),
+        HttpConfig::default().with_retry(fast_retry(4)),
+        rt,
+    );
+    let err = t
+        .send(submit(&serde_json::json!({"a": 1})))
+        .await
+        .unwrap_err();
+    assert_eq!(hits(&[throttled, lost]).await, vec![1, 1]);
+    let msg = err.message();
+    assert!(
+        msg.contains("NOT resent")
+            && msg.contains("(attempt 2; the one before it was refused before execution"),
+        "{msg}"
+    );
+}
+
+#[tokio::test]
+async fn an_exhausted_poll_keeps_the_vendors_retry_after_for_the_waiter() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/task");
+            then.status(429).header("Retry-After", "2");
+        })
+        .await;
+    let (rt, _, sleeper) = fake_runtime();
+    let (t, _) = transport(
+        &server.base_url(),
+        HttpConfig::default().with_retry(fast_retry(3)),
+        rt,
+    );
+    let err = t.send(poll("/task")).await.unwrap_err();
+    assert_eq!(sleeper.sleeps(), vec![Duration::from_secs(2); 2]);
+    assert_eq!(err.retryability(), Retryability::Exhausted);
+    assert!(
+        err.retryability().is_temporary(),
+        "a waiter polls again later"
+    );
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(2)));
+}
+
 #[tokio::test]
 async fn connect_refused_submit_is_retried() {
     let base = format!("http://127.0.0.1:{}", closed_port());

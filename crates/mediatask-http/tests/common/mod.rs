@@ -73,6 +73,15 @@ impl VendorProtocol for TestProtocol {
             return Err(Error::new(ErrorKind::RateLimited, "too many requests")
                 .with_vendor_code("E_THROTTLED"));
         }
+        if body.contains(r#""code":"E_UNAVAILABLE""#) {
+            // like Tencent `ResourceUnavailable`: not retryable, yet the call may have executed
+            return Err(Error::new(
+                ErrorKind::Unavailable,
+                "ResourceUnavailable: the resource is unavailable",
+            )
+            .with_retry(mediatask_core::Retryability::Permanent)
+            .with_vendor_code("E_UNAVAILABLE"));
+        }
         if response.is_success() {
             return Ok(());
         }
