@@ -47,8 +47,9 @@ pub trait MediaTask: Send + Sync + Debug {
 #[async_trait]
 pub trait MediaTaskExt: MediaTask {
     /// Poll until the task is terminal (Succeeded, Failed or Cancelled) and return that snapshot.
-    /// Errors: a permanent poll error, too many transient errors, a status nobody recognises,
-    /// or `max_wait` reached (after a final poll).
+    /// Errors: a permanent poll error, a status nobody recognises, or `max_wait` reached (after
+    /// a final poll; throttled or failing polls are retried until then, or until the optional
+    /// [`WaitPolicy::max_transient_streak`]).
     async fn wait(&self, handle: &TaskHandle, policy: &WaitPolicy) -> Result<TaskSnapshot> {
         self.waiter(handle, policy).run_to_end().await
     }
