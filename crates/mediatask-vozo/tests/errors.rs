@@ -90,6 +90,33 @@ async fn poll_maps_every_error_body_and_retries_only_transient_ones() {
     }
 }
 
+/// Code 104 (insufficient credits) can answer any call: on a poll the advice must not talk
+/// about resubmitting (same defect as ai-xjc 20005, issue #11 item 8).
+#[tokio::test]
+async fn insufficient_credits_on_a_poll_gives_advice_that_fits_a_poll() {
+    let server = MockServer::start_async().await;
+    let _get = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/media/translate/tr-c");
+            then.status(402)
+                .header("content-type", "application/json")
+                .body(r#"{"code":"104","message":"Insufficient credits.","serverTs":"1"}"#);
+        })
+        .await;
+    let err = TranslateDub::new(client(&server))
+        .poll(&TaskHandle::new("vozo", "translate_dub", "tr-c"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::QuotaExhausted);
+    assert_eq!(err.operation(), Some(Operation::Poll));
+    let msg = err.message().to_lowercase();
+    assert!(
+        !msg.contains("submit"),
+        "a poll error talks about submitting: {msg}"
+    );
+    assert!(msg.contains("credits") && msg.contains("top up"), "{msg}");
+}
+
 #[tokio::test]
 async fn submit_error_bodies_are_typed_and_never_blindly_resent() {
     for (code, kind, _) in CASES {

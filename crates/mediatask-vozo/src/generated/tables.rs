@@ -92,7 +92,7 @@ pub static API_ERROR_CODES: &[ErrorCodeEntry] = &[
         code: "104",
         kind: ErrorKind::QuotaExhausted,
         retryable: false,
-        message: "The account has no credits left; top up before resubmitting.",
+        message: "The account has no credits left; top up the account, then retry the call.",
         vendor_message: "Insufficient credits.",
     },
     ErrorCodeEntry {
