@@ -150,6 +150,7 @@ proptest! {
         }
         if let Some(row) = mediatask_vozo::languages::target_language(&code) {
             let prefix = format!("{}-", row[0]);
+            let code = code.to_ascii_lowercase();
             let ok = code == row[0] || code.starts_with(&prefix);
             prop_assert!(ok);
         }

@@ -83,7 +83,9 @@ async fn audio_input_cannot_export_video_or_all() {
 
 #[tokio::test]
 async fn source_language_must_be_in_the_seed_list() {
-    for code in ["en", "xx-YY", "EN-US", "auto-US", "", "en_US", "zh-CN-x"] {
+    for code in [
+        "en", "xx-YY", "auto-US", "AUTO-us", "", "en_US", "zh-CN-x", "en-USA",
+    ] {
         let mut req = translate_request();
         req.source_language = code.into();
         translate_rejected(req, "source_language").await;
@@ -92,7 +94,7 @@ async fn source_language_must_be_in_the_seed_list() {
 
 #[tokio::test]
 async fn target_language_part_must_be_in_the_target_table() {
-    for code in ["xx", "auto", "yue", "en-USA", "EN", "zh-", "tlh-QO"] {
+    for code in ["xx", "auto", "yue", "en-USA", "XX", "zh-", "tlh-QO"] {
         let mut req = translate_request();
         req.target_language = code.into();
         translate_rejected(req, "target_language").await;
@@ -242,4 +244,8 @@ fn accepted_languages_cover_auto_locale_variants_and_three_letter_codes() {
     ok("en-us", "en-NZ").unwrap();
     ok("es-MX", "bn-BD").unwrap();
     ok("zh-TW", "zh-TW").unwrap();
+    // BCP 47 tags are case-insensitive (issue #11 item 11)
+    ok("EN-US", "EN").unwrap();
+    ok("Auto", "zh-cn").unwrap();
+    ok("YUE-cn", "FIL-ph").unwrap();
 }

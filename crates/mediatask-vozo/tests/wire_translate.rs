@@ -82,6 +82,47 @@ async fn create_with_subtitles_omits_absent_options() {
     assert_eq!(handle.task_id, "tr-002");
 }
 
+/// Issue #11 item 11: BCP 47 tags are case-insensitive; the body carries the tables' spelling,
+/// never the code as typed.
+#[tokio::test]
+async fn language_codes_are_sent_in_the_tables_spelling() {
+    for (source, target, sent_source, sent_target) in [
+        ("en-us", "ZH-cn", "en-US", "zh-CN"),
+        ("EN-GB", "EN", "en-GB", "en"),
+        ("AUTO", "fil-ph", "auto", "fil-PH"),
+        ("yue-cn", "En-nz", "yue-CN", "en-NZ"),
+        ("pt-br", "pt-BR", "pt-BR", "pt-BR"),
+    ] {
+        let server = MockServer::start_async().await;
+        let mut req = translate_request();
+        req.source_language = source.into();
+        req.target_language = target.into();
+        let expected = format!(
+            r#"{{"media_type":"video","media_url":"https://cdn.example/in.mp4","source_language":"{sent_source}","target_language":"{sent_target}","export_type":"auto"}}"#
+        );
+        // httpmock 0.7 compares `body` case-insensitively: `json_body` pins the exact values
+        let create = server
+            .mock_async(|when, then| {
+                when.method(POST)
+                    .path("/v1/media/translate")
+                    .body(expected.as_str())
+                    .json_body(serde_json::json!({
+                        "media_type": "video", "media_url": "https://cdn.example/in.mp4",
+                        "source_language": sent_source, "target_language": sent_target,
+                        "export_type": "auto"
+                    }));
+                then.status(200).body(r#"{"task_id":"tr-lang"}"#);
+            })
+            .await;
+        let handle = TranslateDub::new(client(&server))
+            .submit(req)
+            .await
+            .unwrap_or_else(|e| panic!("{source} → {target}: {e}"));
+        create.assert_hits_async(1).await;
+        assert_eq!(handle.task_id, "tr-lang");
+    }
+}
+
 async fn poll_status(body: serde_json::Value) -> mediatask_core::TaskSnapshot {
     let server = MockServer::start_async().await;
     let get = server

@@ -76,8 +76,11 @@ pub struct SpeakerNumber {
 ///
 /// ```
 /// use mediatask_vozo::api::translate::*;
-/// let req = TranslateDubRequest::new(MediaType::Video, "https://cdn.example/in.mp4", "en-US", "zh-CN");
+/// let req = TranslateDubRequest::new(MediaType::Video, "https://cdn.example/in.mp4", "en-us", "ZH-cn");
 /// let body = serde_json::to_value(&req).unwrap();
+/// // language codes are sent in the tables' spelling
+/// assert_eq!(body["source_language"], "en-US");
+/// assert_eq!(body["target_language"], "zh-CN");
 /// assert_eq!(body["export_type"], "auto");
 /// assert!(body.get("subtitle_url").is_none());
 /// ```
@@ -89,9 +92,13 @@ pub struct TranslateDubRequest {
     pub media_type: MediaType,
     /// Public URL of the input (≤ 2 hours).
     pub media_url: String,
-    /// Source language from the source table, or `auto`.
+    /// Source language from the source table, or `auto`, matched case-insensitively (BCP 47);
+    /// the body carries the table's spelling (`en-us` is sent as `en-US`).
+    #[serde(serialize_with = "crate::languages::serialize_source")]
     pub source_language: String,
-    /// Target language (`en`, `en-US`…): the language part must be in the target table.
+    /// Target language (`en`, `en-US`…): the language part must be in the target table; matched
+    /// case-insensitively and sent in canonical case (`ZH-cn` is sent as `zh-CN`).
+    #[serde(serialize_with = "crate::languages::serialize_target")]
     pub target_language: String,
     /// Output type (default `auto`).
     #[serde(default)]
