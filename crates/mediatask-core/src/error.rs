@@ -215,6 +215,7 @@ struct Inner {
     http_status: Option<u16>,
     vendor_code: Option<String>,
     vendor_message: Option<String>,
+    code_meaning: Option<String>,
     request_id: Option<String>,
     field: Option<String>,
     reconcile: Option<Reconcile>,
@@ -245,6 +246,7 @@ impl Error {
                 http_status: None,
                 vendor_code: None,
                 vendor_message: None,
+                code_meaning: None,
                 request_id: None,
                 field: None,
                 reconcile: None,
@@ -299,9 +301,25 @@ impl Error {
     pub fn vendor_code(&self) -> Option<&str> {
         self.inner.vendor_code.as_deref()
     }
-    /// The vendor's own message, verbatim (may be in Chinese).
+    /// The vendor's own message, verbatim (may be in Chinese): words the vendor actually sent
+    /// in this answer. Never text from our code tables (see [`Error::code_meaning`]).
     pub fn vendor_message(&self) -> Option<&str> {
         self.inner.vendor_message.as_deref()
+    }
+    /// The documented meaning of the vendor code, from the vendor's documentation (our code
+    /// tables), when the vendor's answer itself did not say it. Unlike
+    /// [`Error::vendor_message`], the vendor did not send this text.
+    ///
+    /// ```
+    /// use mediatask_core::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::NotFound, "the file does not exist")
+    ///     .with_vendor_code("ResourceNotFound.FileNotExist")
+    ///     .with_code_meaning("FileId 不存在。");
+    /// assert_eq!(e.vendor_message(), None);
+    /// assert_eq!(e.code_meaning(), Some("FileId 不存在。"));
+    /// ```
+    pub fn code_meaning(&self) -> Option<&str> {
+        self.inner.code_meaning.as_deref()
     }
     /// The vendor request id, for support tickets.
     pub fn request_id(&self) -> Option<&str> {
@@ -400,9 +418,15 @@ impl Error {
         self.inner.vendor_code = Some(code.into());
         self
     }
-    /// Set the vendor's verbatim message.
+    /// Set the vendor's verbatim message (only text the vendor sent; table text goes to
+    /// [`Error::with_code_meaning`]).
     pub fn with_vendor_message(mut self, msg: impl Into<String>) -> Self {
         self.inner.vendor_message = Some(msg.into());
+        self
+    }
+    /// Set the documented meaning of the vendor code (from a code table, not from the answer).
+    pub fn with_code_meaning(mut self, meaning: impl Into<String>) -> Self {
+        self.inner.code_meaning = Some(meaning.into());
         self
     }
     /// Set the request id.
@@ -494,6 +518,9 @@ impl fmt::Debug for Error {
         }
         if let Some(v) = &i.vendor_message {
             d.field("vendor_message", v);
+        }
+        if let Some(v) = &i.code_meaning {
+            d.field("code_meaning", v);
         }
         if let Some(v) = &i.request_id {
             d.field("request_id", v);

@@ -59,19 +59,37 @@ pub fn lookup_error(
 }
 
 impl ErrorCodeEntry {
-    /// Build an [`crate::Error`] from this row, keeping the vendor code and message.
+    /// Build an [`crate::Error`] from this row, keeping the vendor code. `vendor_message` is what
+    /// the vendor sent in this answer (kept as [`crate::Error::vendor_message`]); the row's
+    /// documented message is kept apart as [`crate::Error::code_meaning`], so nobody mistakes
+    /// our table's text for the vendor's words.
+    ///
+    /// ```
+    /// use mediatask_core::ErrorKind;
+    /// use mediatask_core::spec::ErrorCodeEntry;
+    /// let row = ErrorCodeEntry {
+    ///     code: "20005", kind: ErrorKind::QuotaExhausted, retryable: false,
+    ///     message: "insufficient credits", vendor_message: "积分不足",
+    /// };
+    /// let quiet = row.to_error(None);
+    /// assert_eq!((quiet.vendor_message(), quiet.code_meaning()), (None, Some("积分不足")));
+    /// let said = row.to_error(Some("余额不足"));
+    /// assert_eq!(said.vendor_message(), Some("余额不足"));
+    /// ```
     pub fn to_error(&self, vendor_message: Option<&str>) -> crate::Error {
         let retry = if self.retryable {
             crate::Retryability::TRANSIENT
         } else {
             crate::Retryability::Permanent
         };
-        let vmsg = vendor_message.unwrap_or(self.vendor_message);
         let mut e = crate::Error::new(self.kind, self.message)
             .with_retry(retry)
             .with_vendor_code(self.code);
-        if !vmsg.is_empty() {
-            e = e.with_vendor_message(vmsg);
+        if let Some(m) = vendor_message.filter(|m| !m.trim().is_empty()) {
+            e = e.with_vendor_message(m);
+        }
+        if !self.vendor_message.is_empty() {
+            e = e.with_code_meaning(self.vendor_message);
         }
         e
     }

@@ -1,7 +1,8 @@
 //! Classification of ai-xjc answers: the `{"code","msg","data"}` envelope, where `code != 0` is
 //! a business error even under HTTP 200. Codes map through the generated
 //! `generated::tables::ERROR_CODES` table (kind, retryability, English
-//! message; the vendor's Chinese message is kept as `vendor_message`).
+//! message; the Chinese `msg` the vendor sent is kept as `vendor_message`, the table's documented
+//! Chinese message as `code_meaning`).
 
 use crate::generated::tables::ERROR_CODES;
 use mediatask_core::spec::lookup_error;
@@ -72,7 +73,9 @@ pub fn parse_error(http_status: u16, body: &[u8]) -> Option<Error> {
 /// let e = mediatask_xjc::error::from_code(10003, None);
 /// assert_eq!(e.kind(), ErrorKind::RateLimited);
 /// assert!(e.is_transient());
-/// assert_eq!(e.vendor_message(), Some("操作频繁"));
+/// // no `msg` in the answer: the documented meaning is kept, marked as such
+/// assert_eq!(e.vendor_message(), None);
+/// assert_eq!(e.code_meaning(), Some("操作频繁"));
 /// ```
 pub fn from_code(code: i64, vendor_msg: Option<&str>) -> Error {
     let code_text = code.to_string();
@@ -152,8 +155,13 @@ mod tests {
             assert_eq!(e.is_transient(), *transient, "code {code}");
             assert_eq!(e.vendor_code(), Some(code.to_string().as_str()));
             assert!(
-                e.vendor_message().is_some_and(|m| !m.is_empty()),
-                "code {code} keeps the Chinese message"
+                e.code_meaning().is_some_and(|m| !m.is_empty()),
+                "code {code} keeps the documented Chinese message"
+            );
+            assert_eq!(
+                e.vendor_message(),
+                None,
+                "code {code}: the vendor sent no msg"
             );
         }
         // every row of the table, including the success row, is present and sorted
