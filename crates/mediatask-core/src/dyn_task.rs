@@ -34,6 +34,14 @@ pub trait DynMediaTask: Send + Sync + Debug {
     async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome>;
     /// The result as JSON plus artifacts.
     async fn result_json(&self, handle: &TaskHandle) -> Result<DynOutput>;
+    /// The result as JSON plus artifacts, from a terminal snapshot this task's `poll` returned
+    /// (no request when the vendor kept the result in it): see
+    /// [`MediaTask::result_from_snapshot`].
+    async fn result_json_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> Result<DynOutput>;
     /// See [`MediaTask::find_submitted`].
     async fn find_submitted(&self, intent: &SubmitIntent) -> Result<SubmitLookup>;
 }
@@ -78,13 +86,23 @@ where
     }
 
     async fn result_json(&self, handle: &TaskHandle) -> Result<DynOutput> {
-        let out = MediaTask::result(self, handle).await?;
-        let artifacts = out.artifacts();
-        Ok(DynOutput {
-            output: serde_json::to_value(&out)?,
-            artifacts,
-        })
+        dyn_output(&MediaTask::result(self, handle).await?)
     }
+
+    async fn result_json_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> Result<DynOutput> {
+        dyn_output(&MediaTask::result_from_snapshot(self, handle, snapshot).await?)
+    }
+}
+
+fn dyn_output<O: Serialize + HasArtifacts>(out: &O) -> Result<DynOutput> {
+    Ok(DynOutput {
+        output: serde_json::to_value(out)?,
+        artifacts: out.artifacts(),
+    })
 }
 
 /// A waiter over a [`DynMediaTask`].

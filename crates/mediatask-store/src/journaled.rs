@@ -21,8 +21,9 @@ use mediatask_core::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How a [`Journaled`] task records its jobs.
@@ -85,6 +86,33 @@ pub struct Journaled<T> {
     inner: T,
     store: SharedStore,
     options: JournalOptions,
+    /// What this layer last recorded per vendor task (jobs in flight only).
+    seen: Mutex<HashMap<String, Seen>>,
+}
+
+/// What was last recorded on a job.
+#[derive(Debug, Clone)]
+struct Seen {
+    id: JobId,
+    state: JobState,
+    /// [`snapshot_key`] of the last snapshot recorded.
+    last: Option<String>,
+}
+
+fn seen_key(handle: &TaskHandle) -> String {
+    format!("{}\u{0}{}", handle.provider, handle.task_id)
+}
+
+/// What makes two snapshots different for the journal (not the request id or poll hint).
+fn snapshot_key(s: &TaskSnapshot) -> String {
+    format!(
+        "{}\u{0}{:?}\u{0}{}\u{0}{:?}\u{0}{:?}",
+        s.status,
+        s.progress,
+        s.vendor_status.code,
+        s.detail,
+        s.failure.as_ref().map(|f| (&f.code, &f.message))
+    )
 }
 
 impl<T: fmt::Debug> fmt::Debug for Journaled<T> {
@@ -104,6 +132,7 @@ impl<T> Journaled<T> {
             inner,
             store,
             options: JournalOptions::default(),
+            seen: Mutex::new(HashMap::new()),
         }
     }
     /// Use these options.
@@ -250,9 +279,13 @@ impl<T: MediaTask> Journaled<T> {
         request: T::Request,
         from_queue: bool,
     ) -> mediatask_core::Result<TaskHandle> {
+        // Crash points of the kill -9 tests: (a) intent committed, request not sent yet.
+        #[cfg(feature = "failpoints")]
+        fail::fail_point!("journal-before-send");
         let answer = with_client_job_id(job.id.as_str(), self.inner.submit(request)).await;
         match answer {
             Ok(handle) => {
+                // (b) the vendor accepted, its task id is not recorded yet.
                 #[cfg(feature = "failpoints")]
                 fail::fail_point!("journal-after-accept");
                 self.record_accepted(&job.id, &handle).await;
@@ -314,7 +347,17 @@ impl<T: MediaTask> Journaled<T> {
                 .transition(id, JobState::Submitting, JobState::Submitted, change)
                 .await
             {
-                Ok(_) => return,
+                Ok(rec) => {
+                    self.remember(
+                        handle,
+                        Some(Seen {
+                            id: rec.id,
+                            state: rec.state,
+                            last: None,
+                        }),
+                    );
+                    return;
+                }
                 Err(e @ (StoreError::Conflict { .. } | StoreError::IllegalTransition { .. })) => {
                     last = Some(e);
                     break;
@@ -330,13 +373,27 @@ impl<T: MediaTask> Journaled<T> {
         }
     }
 
-    async fn job_of(&self, handle: &TaskHandle) -> Option<JobRecord> {
+    /// The job a handle belongs to and what was last recorded on it: from this layer's
+    /// memory when it wrote the job itself, else from the store.
+    async fn job_of(&self, handle: &TaskHandle) -> Option<Seen> {
+        let key = seen_key(handle);
+        if let Some(seen) = self.seen.lock().ok()?.get(&key) {
+            return Some(seen.clone());
+        }
         match self
             .store
             .find_by_vendor_task(&handle.provider, &handle.task_id)
             .await
         {
-            Ok(job) => job,
+            Ok(job) => job.map(|job| {
+                let seen = Seen {
+                    id: job.id,
+                    state: job.state,
+                    last: job.snapshot.as_ref().map(snapshot_key),
+                };
+                self.remember(handle, Some(seen.clone()));
+                seen
+            }),
             Err(e) => {
                 tracing::warn!(task_id = %handle.task_id, error = %e, "journal lookup failed");
                 None
@@ -344,23 +401,55 @@ impl<T: MediaTask> Journaled<T> {
         }
     }
 
+    /// Remember (or, with `None`, forget) what was recorded on a handle's job. Jobs are
+    /// forgotten once final, so memory follows the jobs in flight.
+    fn remember(&self, handle: &TaskHandle, seen: Option<Seen>) {
+        if let Ok(mut map) = self.seen.lock() {
+            match seen {
+                Some(s) if !s.state.is_final() || s.state == JobState::Succeeded => {
+                    map.insert(seen_key(handle), s);
+                }
+                _ => {
+                    map.remove(&seen_key(handle));
+                }
+            }
+        }
+    }
+
     async fn record_snapshot(&self, handle: &TaskHandle, snap: &TaskSnapshot) {
-        let Some(job) = self.job_of(handle).await else {
+        let Some(seen) = self.job_of(handle).await else {
             return;
         };
-        if !matches!(job.state, JobState::Submitted | JobState::Running) {
+        if !matches!(seen.state, JobState::Submitted | JobState::Running) {
             return;
         }
         let to = state_of(snap.status);
+        let key = snapshot_key(snap);
+        if to == seen.state && seen.last.as_deref() == Some(key.as_str()) {
+            // Nothing new: the journal already says this.
+            return;
+        }
         let next = if to.is_final() {
             None
         } else {
             Some(Utc::now() + snap.poll_after.unwrap_or(Duration::from_secs(5)))
         };
         let change = JobChange::none().snapshot(snap.clone()).next_poll_at(next);
-        match self.store.transition(&job.id, job.state, to, change).await {
-            Ok(_) | Err(StoreError::Conflict { .. }) => {}
-            Err(e) => tracing::warn!(job = %job.id, error = %e, "cannot record a snapshot"),
+        match self
+            .store
+            .transition(&seen.id, seen.state, to, change)
+            .await
+        {
+            Ok(rec) => self.remember(
+                handle,
+                Some(Seen {
+                    id: rec.id,
+                    state: rec.state,
+                    last: Some(key),
+                }),
+            ),
+            Err(StoreError::Conflict { .. }) => self.remember(handle, None),
+            Err(e) => tracing::warn!(job = %seen.id, error = %e, "cannot record a snapshot"),
         }
     }
 
@@ -370,16 +459,17 @@ impl<T: MediaTask> Journaled<T> {
         output: serde_json::Value,
         artifacts: Vec<Artifact>,
     ) {
-        let Some(job) = self.job_of(handle).await else {
+        let Some(seen) = self.job_of(handle).await else {
             return;
         };
-        let from = job.state;
+        let from = seen.state;
         if !matches!(
             from,
             JobState::Submitted | JobState::Running | JobState::Succeeded
         ) {
             return;
         }
+        let job = seen;
         let change = JobChange::none()
             .result(output, artifacts)
             .next_poll_at(None);
@@ -391,6 +481,8 @@ impl<T: MediaTask> Journaled<T> {
                 .transition(&job.id, from, JobState::Succeeded, change)
                 .await
         };
+        // Recorded (or moved on by someone else): nothing more to remember about it.
+        self.remember(handle, None);
         if let Err(e) = res {
             tracing::warn!(job = %job.id, error = %e, "cannot record the result");
         }
@@ -435,6 +527,20 @@ where
 
     async fn result(&self, handle: &TaskHandle) -> mediatask_core::Result<Self::Output> {
         let out = self.inner.result(handle).await?;
+        match serde_json::to_value(&out) {
+            Ok(json) => self.record_result(handle, json, out.artifacts()).await,
+            Err(e) => tracing::warn!(error = %e, "cannot journal the result"),
+        }
+        Ok(out)
+    }
+
+    /// The inner task's (no second request when its snapshot kept the result), journaled.
+    async fn result_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> mediatask_core::Result<Self::Output> {
+        let out = self.inner.result_from_snapshot(handle, snapshot).await?;
         match serde_json::to_value(&out) {
             Ok(json) => self.record_result(handle, json, out.artifacts()).await,
             Err(e) => tracing::warn!(error = %e, "cannot journal the result"),
@@ -488,6 +594,16 @@ impl MediaTask for DynTask {
     }
     async fn result(&self, handle: &TaskHandle) -> mediatask_core::Result<JournaledOutput> {
         self.0.result_json(handle).await.map(JournaledOutput)
+    }
+    async fn result_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> mediatask_core::Result<JournaledOutput> {
+        self.0
+            .result_json_from_snapshot(handle, snapshot)
+            .await
+            .map(JournaledOutput)
     }
     async fn find_submitted(&self, intent: &SubmitIntent) -> mediatask_core::Result<SubmitLookup> {
         self.0.find_submitted(intent).await

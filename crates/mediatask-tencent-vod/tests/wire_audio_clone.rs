@@ -650,5 +650,6 @@ async fn run_submits_waits_and_fetches_the_result() {
     for m in &mocks[..2] {
         m.assert_hits_async(1).await;
     }
-    mocks[2].assert_hits_async(2).await; // the terminal poll, then result()
+    // the terminal poll carries the output: `run` builds the result from it, no second request
+    mocks[2].assert_hits_async(1).await;
 }

@@ -170,7 +170,10 @@ fn failure_for(query: &TaskQuery) -> TaskFailure {
 }
 
 #[async_trait]
-impl<K: JobKind> MediaTask for RecCloudTask<K> {
+impl<K: JobKind> MediaTask for RecCloudTask<K>
+where
+    K::Output: Clone + Sync + 'static,
+{
     type Request = K::Request;
     type Output = K::Output;
 
@@ -195,8 +198,12 @@ impl<K: JobKind> MediaTask for RecCloudTask<K> {
     }
 
     async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        let (_, request_id, snap) = self.query(handle, Operation::Poll).await?;
-        Ok(snap.with_request_id(request_id))
+        let (query, request_id, snap) = self.query(handle, Operation::Poll).await?;
+        // the query answer carries the result: `result_from_snapshot` needs no second request
+        // (RecCloud allows 2 requests per second)
+        Ok(snap
+            .with_request_id(request_id)
+            .keeping_result(|_| K::parse(&handle.task_id, &query)))
     }
 
     async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
@@ -240,6 +247,17 @@ impl<K: JobKind> MediaTask for RecCloudTask<K> {
             .with_provider(PROVIDER)
             .with_operation(Operation::Result)
             .with_task_id(handle.task_id.clone())),
+        }
+    }
+
+    async fn result_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> Result<K::Output> {
+        match snapshot.kept_result::<K::Output>() {
+            Some(output) => Ok(output.clone()),
+            None => self.result(handle).await,
         }
     }
 }

@@ -143,7 +143,13 @@ impl Common {
     pub(crate) async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
         let id = self.task_id(handle)?;
         let (record, request_id) = self.fetch(id).await?;
-        let mut snap = snapshot(&record).with_request_id(request_id);
+        let mut snap = snapshot(&record).with_request_id(request_id.clone());
+        if snap.status == TaskStatus::Succeeded
+            && let Ok(output) = self.output_of(handle, id, record.clone(), request_id)
+        {
+            // task/info carries the result: `result_from_snapshot` needs no second request
+            snap = snap.with_kept_result(output);
+        }
         if snap.status.is_terminal() {
             self.client
                 .transport()
@@ -215,6 +221,29 @@ impl Common {
     pub(crate) async fn result(&self, handle: &TaskHandle) -> Result<TaskOutput> {
         let id = self.task_id(handle)?;
         let (record, request_id) = self.fetch(id).await?;
+        self.output_of(handle, id, record, request_id)
+    }
+
+    /// The output kept in a snapshot by [`Common::poll`], else [`Common::result`].
+    pub(crate) async fn result_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> Result<TaskOutput> {
+        match snapshot.kept_result::<TaskOutput>() {
+            Some(output) => Ok(output.clone()),
+            None => self.result(handle).await,
+        }
+    }
+
+    /// The output of one task record, or the error for a task that has not succeeded.
+    fn output_of(
+        &self,
+        handle: &TaskHandle,
+        id: i64,
+        record: TaskRecord,
+        request_id: Option<String>,
+    ) -> Result<TaskOutput> {
         let (status, vendor) = record.status();
         if status != TaskStatus::Succeeded {
             let (kind, what) = match status {
@@ -323,6 +352,14 @@ macro_rules! media_task_via_common {
                 handle: &mediatask_core::TaskHandle,
             ) -> mediatask_core::Result<$crate::tasks::TaskOutput> {
                 self.common.result(handle).await
+            }
+
+            async fn result_from_snapshot(
+                &self,
+                handle: &mediatask_core::TaskHandle,
+                snapshot: &mediatask_core::TaskSnapshot,
+            ) -> mediatask_core::Result<$crate::tasks::TaskOutput> {
+                self.common.result_from_snapshot(handle, snapshot).await
             }
         }
     };

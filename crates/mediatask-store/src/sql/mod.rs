@@ -363,7 +363,7 @@ macro_rules! impl_task_store {
                         .bind(p.next_poll_at_ms)
                         .bind(p.submitted_at_ms)
                         .bind(p.finished_at_ms)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(self.pool_for(to == $crate::JobState::Submitting))
                         .await?;
                 match row {
                     Some(row) => row.decode(),
@@ -397,7 +397,7 @@ macro_rules! impl_task_store {
                     .bind(p.state)
                     .bind(p.attempts)
                     .bind(p.now_ms)
-                    .fetch_one(&self.pool)
+                    .fetch_one(self.pool_for(true))
                     .await
                     .map_err(|e| match e.as_database_error() {
                         Some(d) if d.is_unique_violation() => {
@@ -494,7 +494,7 @@ macro_rules! impl_task_store {
             }
 
             async fn close(&self) {
-                self.pool.close().await;
+                self.close_pools().await;
             }
         }
     };

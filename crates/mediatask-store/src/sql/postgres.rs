@@ -123,6 +123,17 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    /// Every commit is durable on PostgreSQL (`synchronous_commit` as the server sets it).
+    fn pool_for(&self, _durable: bool) -> &PgPool {
+        &self.pool
+    }
+
+    async fn close_pools(&self) {
+        self.pool.close().await;
+    }
+}
+
 impl_task_store!(PostgresStore, sqlx::Postgres, Backend::Postgres);
 
 #[cfg(test)]

@@ -23,7 +23,14 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// ```
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// Everyday writes: `synchronous=NORMAL` (in WAL mode a commit survives a killed process;
+    /// power loss may drop the last ones — a snapshot or a recorded vendor id, which recovery
+    /// re-polls or reconciles).
     pub(crate) pool: SqlitePool,
+    /// Writes that must survive power loss before a request may leave (a new intent, a job
+    /// moving to `submitting`): `synchronous=FULL`. Its fsync of the WAL also makes every
+    /// earlier commit durable.
+    durable: SqlitePool,
 }
 
 impl SqliteStore {
@@ -37,15 +44,22 @@ impl SqliteStore {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // FULL: a committed intent survives power loss too, not only a killed process.
-            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
-        let store = SqliteStore { pool };
+        let connect = |sync: SqliteSynchronous, max: u32| {
+            let options = options.clone().synchronous(sync);
+            async move {
+                SqlitePoolOptions::new()
+                    .max_connections(max)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| {
+                        StoreError::Unavailable(format!("cannot open {}: {e}", path.display()))
+                    })
+            }
+        };
+        let pool = connect(SqliteSynchronous::Normal, 4).await?;
+        let durable = connect(SqliteSynchronous::Full, 2).await?;
+        let store = SqliteStore { pool, durable };
         store.migrate().await?;
         Ok(store)
     }
@@ -77,6 +91,18 @@ impl SqliteStore {
         Err(StoreError::Migration(
             last.map(|e| e.to_string()).unwrap_or_default(),
         ))
+    }
+}
+
+impl SqliteStore {
+    /// The pool for a write that must be durable before a request leaves.
+    fn pool_for(&self, durable: bool) -> &SqlitePool {
+        if durable { &self.durable } else { &self.pool }
+    }
+
+    async fn close_pools(&self) {
+        self.durable.close().await;
+        self.pool.close().await;
     }
 }
 

@@ -83,7 +83,7 @@ macro_rules! aigc_task {
                 &self,
                 handle: &mediatask_core::TaskHandle,
             ) -> mediatask_core::Result<mediatask_core::TaskSnapshot> {
-                Ok($crate::tasks::poll::<Self>(&self.client, handle).await?.snapshot)
+                $crate::tasks::poll_keeping_result::<Self>(&self.client, handle).await
             }
 
             async fn cancel(
@@ -98,6 +98,14 @@ macro_rules! aigc_task {
                 handle: &mediatask_core::TaskHandle,
             ) -> mediatask_core::Result<$output> {
                 $crate::tasks::result::<Self>(&self.client, handle).await
+            }
+
+            async fn result_from_snapshot(
+                &self,
+                handle: &mediatask_core::TaskHandle,
+                snapshot: &mediatask_core::TaskSnapshot,
+            ) -> mediatask_core::Result<$output> {
+                $crate::tasks::result_from_snapshot::<Self>(&self.client, handle, snapshot).await
             }
         }
     };

@@ -300,7 +300,46 @@ pub(crate) async fn cancel<K: AigcKind>(
 
 /// Poll and require success; the kind's typed output, an error otherwise.
 pub(crate) async fn result<K: AigcKind>(client: &Client, handle: &TaskHandle) -> Result<K::Output> {
+    output_of::<K>(handle, poll::<K>(client, handle).await?)
+}
+
+/// Poll; a succeeded task's snapshot keeps its typed output (DescribeTaskDetail carries it), so
+/// [`result_from_snapshot`] needs no second request.
+pub(crate) async fn poll_keeping_result<K: AigcKind>(
+    client: &Client,
+    handle: &TaskHandle,
+) -> Result<TaskSnapshot>
+where
+    K::Output: Send + Sync + 'static,
+{
     let polled = poll::<K>(client, handle).await?;
+    let snapshot = polled.snapshot.clone();
+    if snapshot.status != TaskStatus::Succeeded {
+        return Ok(snapshot);
+    }
+    Ok(match output_of::<K>(handle, polled) {
+        Ok(output) => snapshot.with_kept_result(output),
+        Err(_) => snapshot,
+    })
+}
+
+/// The output kept by [`poll_keeping_result`], else [`result`] (one more poll).
+pub(crate) async fn result_from_snapshot<K: AigcKind>(
+    client: &Client,
+    handle: &TaskHandle,
+    snapshot: &TaskSnapshot,
+) -> Result<K::Output>
+where
+    K::Output: Clone + 'static,
+{
+    match snapshot.kept_result::<K::Output>() {
+        Some(output) => Ok(output.clone()),
+        None => result::<K>(client, handle).await,
+    }
+}
+
+/// The typed output of one poll, or the error for a task that has not succeeded.
+fn output_of<K: AigcKind>(handle: &TaskHandle, polled: Polled<K::Detail>) -> Result<K::Output> {
     let base = |kind: ErrorKind, msg: String| {
         local_error(kind, msg)
             .with_operation(Operation::Result)

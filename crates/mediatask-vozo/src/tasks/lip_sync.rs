@@ -71,25 +71,52 @@ impl LipSyncCore {
         Ok((body, snap))
     }
 
+    /// Poll; a succeeded snapshot keeps its output (the status answer carries the result), so
+    /// `result_from_snapshot` needs no second request.
+    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
+        let (body, snap) = self.fetch(handle, Operation::Poll).await?;
+        Ok(snap.keeping_result(|s| output_of(handle, s, body)))
+    }
+
     async fn result(&self, handle: &TaskHandle) -> Result<LipSyncOutput> {
         let (body, snap) = self.fetch(handle, Operation::Result).await?;
-        if snap.status != TaskStatus::Succeeded {
-            return Err(not_succeeded(handle, &snap));
-        }
-        let video_url = body.video_url.ok_or_else(|| {
-            Error::new(
-                ErrorKind::Decode,
-                "Vozo reported `done` without a video_url",
-            )
-            .with_provider(crate::PROVIDER)
-            .with_operation(Operation::Result)
-            .with_task_id(handle.task_id.clone())
-        })?;
-        Ok(LipSyncOutput {
-            task_id: handle.task_id.clone(),
-            video_url,
-        })
+        output_of(handle, &snap, body)
     }
+
+    async fn result_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> Result<LipSyncOutput> {
+        match snapshot.kept_result::<LipSyncOutput>() {
+            Some(output) => Ok(output.clone()),
+            None => self.result(handle).await,
+        }
+    }
+}
+
+/// The output of one status answer, or the error for a job that has not succeeded.
+fn output_of(
+    handle: &TaskHandle,
+    snap: &TaskSnapshot,
+    body: LipSyncStatusBody,
+) -> Result<LipSyncOutput> {
+    if snap.status != TaskStatus::Succeeded {
+        return Err(not_succeeded(handle, snap));
+    }
+    let video_url = body.video_url.ok_or_else(|| {
+        Error::new(
+            ErrorKind::Decode,
+            "Vozo reported `done` without a video_url",
+        )
+        .with_provider(crate::PROVIDER)
+        .with_operation(Operation::Result)
+        .with_task_id(handle.task_id.clone())
+    })?;
+    Ok(LipSyncOutput {
+        task_id: handle.task_id.clone(),
+        video_url,
+    })
 }
 
 fn info(
@@ -168,7 +195,7 @@ impl MediaTask for LipSync {
     }
 
     async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        Ok(self.core.fetch(handle, Operation::Poll).await?.1)
+        self.core.poll(handle).await
     }
 
     async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
@@ -178,6 +205,14 @@ impl MediaTask for LipSync {
 
     async fn result(&self, handle: &TaskHandle) -> Result<LipSyncOutput> {
         self.core.result(handle).await
+    }
+
+    async fn result_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> Result<LipSyncOutput> {
+        self.core.result_from_snapshot(handle, snapshot).await
     }
 }
 
@@ -234,7 +269,7 @@ impl MediaTask for ReusableLipSync {
     }
 
     async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        Ok(self.core.fetch(handle, Operation::Poll).await?.1)
+        self.core.poll(handle).await
     }
 
     async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
@@ -244,5 +279,13 @@ impl MediaTask for ReusableLipSync {
 
     async fn result(&self, handle: &TaskHandle) -> Result<LipSyncOutput> {
         self.core.result(handle).await
+    }
+
+    async fn result_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> Result<LipSyncOutput> {
+        self.core.result_from_snapshot(handle, snapshot).await
     }
 }

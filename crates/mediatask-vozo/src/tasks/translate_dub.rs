@@ -143,7 +143,9 @@ impl MediaTask for TranslateDub {
     }
 
     async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        Ok(self.fetch(handle, Operation::Poll).await?.1)
+        let (body, snap) = self.fetch(handle, Operation::Poll).await?;
+        // the status answer carries the result: `result_from_snapshot` needs no second request
+        Ok(snap.keeping_result(|s| output_of(handle, s, body)))
     }
 
     async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
@@ -153,27 +155,46 @@ impl MediaTask for TranslateDub {
 
     async fn result(&self, handle: &TaskHandle) -> Result<TranslateDubOutput> {
         let (body, snap) = self.fetch(handle, Operation::Result).await?;
-        if snap.status != TaskStatus::Succeeded {
-            return Err(not_succeeded(handle, &snap));
-        }
-        let urls = body.result.unwrap_or_default();
-        let output = TranslateDubOutput {
-            task_id: handle.task_id.clone(),
-            video_url: urls.video_url,
-            audio_url: urls.audio_url,
-            subtitle_url: urls.subtitle_url,
-            project_url: urls.project_url,
-        };
-        if output.video_url.is_none() && output.audio_url.is_none() && output.subtitle_url.is_none()
-        {
-            return Err(Error::new(
-                ErrorKind::Decode,
-                "Vozo reported `done` without any result URL",
-            )
-            .with_provider(crate::PROVIDER)
-            .with_operation(Operation::Result)
-            .with_task_id(handle.task_id.clone()));
-        }
-        Ok(output)
+        output_of(handle, &snap, body)
     }
+
+    async fn result_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> Result<TranslateDubOutput> {
+        match snapshot.kept_result::<TranslateDubOutput>() {
+            Some(output) => Ok(output.clone()),
+            None => self.result(handle).await,
+        }
+    }
+}
+
+/// The output of one status answer, or the error for a job that has not succeeded.
+fn output_of(
+    handle: &TaskHandle,
+    snap: &TaskSnapshot,
+    body: TranslateStatusBody,
+) -> Result<TranslateDubOutput> {
+    if snap.status != TaskStatus::Succeeded {
+        return Err(not_succeeded(handle, snap));
+    }
+    let urls = body.result.unwrap_or_default();
+    let output = TranslateDubOutput {
+        task_id: handle.task_id.clone(),
+        video_url: urls.video_url,
+        audio_url: urls.audio_url,
+        subtitle_url: urls.subtitle_url,
+        project_url: urls.project_url,
+    };
+    if output.video_url.is_none() && output.audio_url.is_none() && output.subtitle_url.is_none() {
+        return Err(Error::new(
+            ErrorKind::Decode,
+            "Vozo reported `done` without any result URL",
+        )
+        .with_provider(crate::PROVIDER)
+        .with_operation(Operation::Result)
+        .with_task_id(handle.task_id.clone()));
+    }
+    Ok(output)
 }

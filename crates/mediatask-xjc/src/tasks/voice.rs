@@ -85,10 +85,24 @@ impl TrainTask {
         Ok(TaskHandle::new(PROVIDER, self.info.kind, speaker_id))
     }
 
+    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
+        let (snap, detail) = self.detail(handle).await?;
+        Ok(snap.keeping_result(|s| self.output_of(handle, s, detail)))
+    }
+
     async fn result(&self, handle: &TaskHandle) -> Result<VoiceTrainOutput> {
         let (snap, detail) = self.detail(handle).await?;
+        self.output_of(handle, &snap, detail)
+    }
+
+    fn output_of(
+        &self,
+        handle: &TaskHandle,
+        snap: &TaskSnapshot,
+        detail: crate::api::voice::VoiceTrainDetail,
+    ) -> Result<VoiceTrainOutput> {
         if snap.status != TaskStatus::Succeeded {
-            return Err(not_succeeded(handle, &snap));
+            return Err(not_succeeded(handle, snap));
         }
         Ok(VoiceTrainOutput {
             speaker_id: detail
@@ -131,10 +145,24 @@ impl SynthesisTask {
         Ok(TaskHandle::new(PROVIDER, self.info.kind, job_id))
     }
 
+    async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
+        let (snap, detail) = self.detail(handle).await?;
+        Ok(snap.keeping_result(|s| self.output_of(handle, s, detail)))
+    }
+
     async fn result(&self, handle: &TaskHandle) -> Result<VoiceSynthesisOutput> {
         let (snap, detail) = self.detail(handle).await?;
+        self.output_of(handle, &snap, detail)
+    }
+
+    fn output_of(
+        &self,
+        handle: &TaskHandle,
+        snap: &TaskSnapshot,
+        detail: crate::api::voice::VoiceSynthesisDetail,
+    ) -> Result<VoiceSynthesisOutput> {
         if snap.status != TaskStatus::Succeeded {
-            return Err(not_succeeded(handle, &snap));
+            return Err(not_succeeded(handle, snap));
         }
         let audio_url = detail
             .url
@@ -182,8 +210,10 @@ macro_rules! voice_task {
             async fn submit(&self, request: $req) -> Result<TaskHandle> {
                 self.0.submit(request).await
             }
+            // the detail answer carries the result: the snapshot keeps it for
+            // `result_from_snapshot`, which then needs no second request
             async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-                Ok(self.0.detail(handle).await?.0)
+                self.0.poll(handle).await
             }
             async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
                 handle.expect(PROVIDER, $kind)?;
@@ -191,6 +221,16 @@ macro_rules! voice_task {
             }
             async fn result(&self, handle: &TaskHandle) -> Result<$out> {
                 self.0.result(handle).await
+            }
+            async fn result_from_snapshot(
+                &self,
+                handle: &TaskHandle,
+                snapshot: &TaskSnapshot,
+            ) -> Result<$out> {
+                match snapshot.kept_result::<$out>() {
+                    Some(output) => Ok(output.clone()),
+                    None => self.0.result(handle).await,
+                }
             }
         }
     };

@@ -112,7 +112,9 @@ impl MediaTask for Works {
     }
 
     async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
-        Ok(self.inspect(handle).await?.0)
+        let (snap, detail) = self.inspect(handle).await?;
+        // the inspect answer carries the result: `result_from_snapshot` needs no second request
+        Ok(snap.keeping_result(|s| output_of(handle, s, detail)))
     }
 
     async fn cancel(&self, handle: &TaskHandle) -> Result<CancelOutcome> {
@@ -122,17 +124,37 @@ impl MediaTask for Works {
 
     async fn result(&self, handle: &TaskHandle) -> Result<WorksOutput> {
         let (snap, detail) = self.inspect(handle).await?;
-        if snap.status != TaskStatus::Succeeded {
-            return Err(not_succeeded(handle, &snap));
-        }
-        let video_url = detail
-            .video_url
-            .filter(|u| !u.is_empty())
-            .ok_or_else(|| missing_result(handle, "videoUrl"))?;
-        Ok(WorksOutput {
-            job_id: handle.task_id.clone(),
-            video_url,
-            duration_secs: detail.duration,
-        })
+        output_of(handle, &snap, detail)
     }
+
+    async fn result_from_snapshot(
+        &self,
+        handle: &TaskHandle,
+        snapshot: &TaskSnapshot,
+    ) -> Result<WorksOutput> {
+        match snapshot.kept_result::<WorksOutput>() {
+            Some(output) => Ok(output.clone()),
+            None => self.result(handle).await,
+        }
+    }
+}
+
+/// The output of one inspect answer, or the error for a job that has not succeeded.
+fn output_of(
+    handle: &TaskHandle,
+    snap: &TaskSnapshot,
+    detail: crate::api::works::WorksDetail,
+) -> Result<WorksOutput> {
+    if snap.status != TaskStatus::Succeeded {
+        return Err(not_succeeded(handle, snap));
+    }
+    let video_url = detail
+        .video_url
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| missing_result(handle, "videoUrl"))?;
+    Ok(WorksOutput {
+        job_id: handle.task_id.clone(),
+        video_url,
+        duration_secs: detail.duration,
+    })
 }
