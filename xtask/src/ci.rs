@@ -5,7 +5,16 @@ use std::path::Path;
 use std::process::Command;
 
 /// The test command README.md documents and `.ci/run` executes.
-pub const TEST_COMMAND: &[&str] = &["cargo", "test", "--workspace", "--all-features", "--locked"];
+/// `.ci/with-services` starts throwaway PostgreSQL and Redis servers on loopback around it.
+pub const TEST_COMMAND: &[&str] = &[
+    "bash",
+    ".ci/with-services",
+    "cargo",
+    "test",
+    "--workspace",
+    "--all-features",
+    "--locked",
+];
 
 /// The umbrella crate's vendor features; each must build and pass its tests alone.
 pub const VENDOR_FEATURES: &[&str] = &["tencent-vod", "softsugar", "xjc", "reccloud", "vozo"];
@@ -143,6 +152,13 @@ pub fn forbidden_crates(tree: &str) -> Vec<String> {
 pub fn tidy(root: &Path) -> Result<(), String> {
     let mut problems = Vec::new();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    let ci_run = std::fs::read_to_string(root.join(".ci/run")).unwrap_or_default();
+    let test_command = TEST_COMMAND.join(" ");
+    for (file, text) in [("README.md", &readme), (".ci/run", &ci_run)] {
+        if !text.lines().any(|l| l.trim() == test_command) {
+            problems.push(format!("{file} does not run the test command `{test_command}`"));
+        }
+    }
     let umbrella =
         std::fs::read_to_string(root.join("crates/mediatask/Cargo.toml")).unwrap_or_default();
     let specs = std::fs::read_dir(root.join("spec/vendors")).map_err(|e| format!("tidy: {e}"))?;
