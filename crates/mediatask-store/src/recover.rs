@@ -185,6 +185,8 @@ impl Recovery {
                     if let Some(e) = mediatask_core::terminal_error(&handle, &snap) {
                         return Err(e);
                     }
+                    // The terminal snapshot may carry the result: no extra request for it.
+                    MediaTask::result_from_snapshot(&task, &handle, &snap).await?;
                 }
                 JobState::Succeeded if job.result.is_none() => {
                     let handle = job.handle.clone().ok_or_else(|| {
