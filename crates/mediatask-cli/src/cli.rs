@@ -13,7 +13,8 @@ use std::path::PathBuf;
 /// Exit codes: 0 ok · 1 other error · 2 invalid input/configuration · 3 task failed/cancelled ·
 /// 4 auth/permission · 5 rate/concurrency/quota limit · 6 outcome unknown (a submit may have
 /// created a job: do not resubmit blindly) · 7 timed out (task may still run) · 8 not found /
-/// expired.
+/// expired · 9 not finished yet (`result` on a queued/running task: `mediatask wait` it first) ·
+/// 10 cancel refused by the vendor (the task keeps running).
 #[derive(Debug, Parser)]
 #[command(name = "mediatask", version, about, long_about)]
 pub(crate) struct Cli {

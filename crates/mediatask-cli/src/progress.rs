@@ -1,6 +1,7 @@
 //! Waiting with visible progress: an indicatif bar on a terminal, JSON lines (one snapshot per
 //! poll) otherwise.
 
+use crate::commands::tasks::{hide_url_queries, hide_url_queries_in_json};
 use indicatif::{ProgressBar, ProgressStyle};
 use mediatask_core::{DynMediaTask, Result, TaskHandle, TaskSnapshot, WaitPolicy, dyn_waiter};
 use std::io::Write;
@@ -12,18 +13,20 @@ pub(crate) enum Progress {
     Bar(ProgressBar),
     /// One JSON snapshot per line on stdout.
     JsonLines,
+    /// The same lines in text mode (stdout is not a terminal): URL queries hidden.
+    TextLines,
     /// Nothing.
     Quiet,
 }
 
 impl Progress {
-    /// A bar when stdout is a terminal, JSON lines otherwise.
+    /// Text mode: a bar when stdout is a terminal, JSON lines (URL queries hidden) otherwise.
     pub(crate) fn auto(label: &str) -> Self {
         use std::io::IsTerminal;
         if std::io::stdout().is_terminal() {
             Progress::Bar(bar(label))
         } else {
-            Progress::JsonLines
+            Progress::TextLines
         }
     }
 
@@ -34,10 +37,18 @@ impl Progress {
                     pb.set_position(p as u64);
                 }
                 let detail = snap.detail.as_deref().unwrap_or("");
-                pb.set_message(format!("{} {detail}", snap.status));
+                pb.set_message(hide_url_queries(&format!("{} {detail}", snap.status)).into_owned());
             }
-            Progress::JsonLines => {
-                if let Ok(line) = serde_json::to_string(snap) {
+            Progress::JsonLines | Progress::TextLines => {
+                let line = if matches!(self, Progress::TextLines) {
+                    serde_json::to_value(snap).and_then(|mut v| {
+                        hide_url_queries_in_json(&mut v);
+                        serde_json::to_string(&v)
+                    })
+                } else {
+                    serde_json::to_string(snap)
+                };
+                if let Ok(line) = line {
                     let mut out = std::io::stdout().lock();
                     let _ = writeln!(out, "{line}");
                     let _ = out.flush();

@@ -680,3 +680,272 @@ async fn an_unreadable_submit_answer_is_outcome_unknown_too() {
         }
     }
 }
+
+/// True when `provider` is compiled into the binary under test.
+fn has(provider: &str) -> bool {
+    compiled().iter().any(|v| v == provider)
+}
+
+/// The snapshot lines (`vendor_status` present) a `--output json` wait or run printed.
+fn snapshot_lines(out: &common::Out) -> usize {
+    out.stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v.get("vendor_status").is_some())
+        .count()
+}
+
+/// Submit a sample of `provider`/`kind` and wait for it; returns the handle file.
+async fn finished_task(h: &Harness, provider: &str, kind: &str) -> String {
+    let (_, _, req) = samples()
+        .into_iter()
+        .find(|(p, k, _)| *p == provider && *k == kind)
+        .unwrap();
+    let handle_file = h.path(&format!("{provider}-{kind}-done.json"));
+    let submitted = h
+        .cli(&["submit", provider, kind, "--input", &req.to_string()])
+        .await;
+    assert_eq!(submitted.code, 0, "{submitted:?}");
+    std::fs::write(&handle_file, &submitted.stdout).unwrap();
+    let waited = h.cli(&["wait", &handle_file, "--output", "json"]).await;
+    assert_eq!(waited.code, 0, "{waited:?}");
+    handle_file
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_output_never_shows_a_signed_url_query() {
+    if !has("tencent-vod") {
+        return;
+    }
+    let h = Harness::start(cfg()).await;
+    // AudioClone's DemoAudio and VideoGeneration's FileInfos[].FileUrl are signed URLs nested in
+    // the typed output
+    for kind in ["audio_clone", "video_generation"] {
+        let handle_file = finished_task(&h, "tencent-vod", kind).await;
+        let dir = h.path(&format!("dl-signed-{kind}"));
+        let text = h.cli(&["result", &handle_file, "--download", &dir]).await;
+        assert_eq!(text.code, 0, "{kind}: {text:?}");
+        for secret in ["Signature=", "Expires="] {
+            assert!(
+                !text.stdout.contains(secret) && !text.stderr.contains(secret),
+                "{kind}: a signed query in text output: {text:?}"
+            );
+        }
+        assert!(text.stdout.contains("?…"), "{kind}: {text:?}");
+        assert!(text.stdout.contains("downloaded "), "{kind}: {text:?}");
+        // the same in the wait/status text output
+        let status = h.cli(&["status", &handle_file]).await;
+        assert_eq!(status.code, 0, "{status:?}");
+        assert!(!status.stdout.contains("Signature="), "{status:?}");
+        // JSON is the data asked for: full URLs
+        let json = h.cli(&["result", &handle_file, "--output", "json"]).await;
+        assert_eq!(json.code, 0, "{json:?}");
+        let v = json.last_json();
+        assert!(v["output"].to_string().contains("Signature="), "{json:?}");
+        assert!(
+            v["artifacts"][0]["url"]
+                .as_str()
+                .unwrap()
+                .contains("Signature=")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn result_on_an_unfinished_task_has_its_own_exit_code() {
+    let h = Harness::start(cfg()).await;
+    for vendor in compiled() {
+        let (kind, req) = first_sample(&vendor);
+        h.emu
+            .inject(FaultRule::parse(&format!("{vendor}:stuck:submit")).unwrap())
+            .unwrap();
+        let submitted = h.cli(&["submit", &vendor, kind, "--input", &req]).await;
+        assert_eq!(submitted.code, 0, "{submitted:?}");
+        let out = h.cli(&["result", submitted.stdout.trim()]).await;
+        assert_eq!(out.code, 9, "{vendor}: not finished yet: {out:?}");
+        out.assert_one_clean_error_line();
+        assert!(out.stderr.contains("mediatask wait"), "{out:?}");
+        assert!(!out.stderr.contains("fix the"), "{out:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_or_cancelled_task_gets_advice_that_fits() {
+    let slow_queue = Timing {
+        step: Duration::from_secs(30),
+        queued_steps: 1,
+        running_steps: 2,
+    };
+    let vendors = compiled();
+    // vendor-side failures: Tencent InternalError (ErrCodeExt), SoftSugar status 9
+    let h = Harness::start(cfg()).await;
+    for (vendor, code) in [("tencent-vod", "InternalError"), ("softsugar", "9")] {
+        if !vendors.iter().any(|v| v == vendor) {
+            continue;
+        }
+        let (kind, req) = first_sample(vendor);
+        h.emu
+            .inject(FaultRule::parse(&format!("{vendor}:fail={code}:submit")).unwrap())
+            .unwrap();
+        let out = h.cli(&["run", vendor, kind, "--input", &req]).await;
+        assert_eq!(out.code, 3, "{vendor}: {out:?}");
+        let last = out.stderr.lines().last().unwrap_or("");
+        assert!(last.starts_with("error: "), "{out:?}");
+        assert!(!last.contains("fix the input"), "{vendor}: {last}");
+        assert!(
+            last.contains(&format!("failed on {vendor}'s side")) && last.contains("contact"),
+            "{vendor}: {last}"
+        );
+        // `result` of the failed task says the same, with the task-failed code
+        let handle = out.stdout.lines().next().unwrap_or("").to_owned();
+        let result = h.cli(&["result", &handle]).await;
+        assert_eq!(result.code, 3, "{vendor}: {result:?}");
+        result.assert_one_clean_error_line();
+        assert!(!result.stderr.contains("fix the input"), "{result:?}");
+    }
+    // cancelled (Tencent ABORTED)
+    let mut config = cfg();
+    for v in mediatask_emulator::VENDORS {
+        config = config.with_vendor_timing(v, slow_queue);
+    }
+    let h = Harness::start(config).await;
+    for vendor in ["tencent-vod", "softsugar"] {
+        if !vendors.iter().any(|v| v == vendor) {
+            continue;
+        }
+        let (kind, req) = first_sample(vendor);
+        let submitted = h.cli(&["submit", vendor, kind, "--input", &req]).await;
+        let handle = submitted.stdout.trim().to_owned();
+        let cancelled = h.cli(&["cancel", &handle]).await;
+        assert_eq!(cancelled.code, 0, "{cancelled:?}");
+        for args in [["wait", &handle], ["result", &handle]] {
+            let out = h.cli(&args).await;
+            assert_eq!(out.code, 3, "{vendor} {}: {out:?}", args[0]);
+            let last = out.stderr.lines().last().unwrap_or("");
+            assert!(!last.contains("fix the input"), "{vendor}: {last}");
+            assert!(last.contains("nothing more to do"), "{vendor}: {last}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_cancel_exits_non_zero_with_its_reason() {
+    if !has("tencent-vod") {
+        return;
+    }
+    // processing at once and for a long time: Tencent aborts WAITING tasks only
+    let running = Timing {
+        step: Duration::from_secs(30),
+        queued_steps: 0,
+        running_steps: 4,
+    };
+    let h = Harness::start(cfg().with_vendor_timing("tencent-vod", running)).await;
+    let (kind, req) = first_sample("tencent-vod");
+    let submitted = h
+        .cli(&["submit", "tencent-vod", kind, "--input", &req])
+        .await;
+    assert_eq!(submitted.code, 0, "{submitted:?}");
+    let handle = submitted.stdout.trim().to_owned();
+    let out = h.cli(&["cancel", &handle]).await;
+    assert_eq!(out.code, 10, "a refused cancel is not a success: {out:?}");
+    out.assert_one_clean_error_line();
+    assert!(
+        out.stderr.contains("refused") && out.stderr.contains("FailedOperation"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("keeps running"), "{out:?}");
+    let json = h.cli(&["cancel", &handle, "--output", "json"]).await;
+    assert_eq!(json.code, 10, "{json:?}");
+    assert_eq!(json.last_json()["outcome"], "refused", "{json:?}");
+    json.assert_one_clean_error_line();
+    assert_eq!(h.emu.stats("tencent-vod").unwrap().jobs_created, 1);
+
+    // a cancel that is accepted, and one of a finished task, are human lines and exit 0
+    let h = Harness::start(cfg().with_vendor_timing(
+        "tencent-vod",
+        Timing {
+            step: Duration::from_secs(30),
+            queued_steps: 1,
+            running_steps: 2,
+        },
+    ))
+    .await;
+    let submitted = h
+        .cli(&["submit", "tencent-vod", kind, "--input", &req])
+        .await;
+    let handle = submitted.stdout.trim().to_owned();
+    let out = h.cli(&["cancel", &handle]).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("cancel requested"), "{out:?}");
+    assert!(!out.stdout.contains('{'), "not a JSON dump: {out:?}");
+    let again = h.cli(&["cancel", &handle]).await;
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        again.stdout.contains("already finished (cancelled)"),
+        "{again:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_artifacts_are_flagged() {
+    if !has("tencent-vod") {
+        return;
+    }
+    let h = Harness::start(cfg()).await;
+    let handle_file = finished_task(&h, "tencent-vod", "video_generation").await;
+    let fresh = h.cli(&["result", &handle_file, "--output", "json"]).await;
+    assert_eq!(fresh.code, 0, "{fresh:?}");
+    assert_eq!(fresh.last_json()["artifacts"][0]["expired"], json!(false));
+    let text = h.cli(&["result", &handle_file]).await;
+    assert!(!text.stderr.contains("warning"), "{text:?}");
+
+    h.emu
+        .inject(FaultRule::parse("tencent-vod:expire-urls:any:*").unwrap())
+        .unwrap();
+    let json = h.cli(&["result", &handle_file, "--output", "json"]).await;
+    assert_eq!(json.code, 0, "{json:?}");
+    assert_eq!(
+        json.last_json()["artifacts"][0]["expired"],
+        json!(true),
+        "{json:?}"
+    );
+    let text = h.cli(&["result", &handle_file]).await;
+    h.emu.clear_faults("tencent-vod");
+    assert_eq!(text.code, 0, "{text:?}");
+    let warning = text
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("warning: artifact"))
+        .unwrap_or_else(|| panic!("no expiry warning: {text:?}"));
+    assert!(
+        warning.contains("expired at") && warning.contains("poll again"),
+        "{warning}"
+    );
+    assert!(!warning.contains("Signature="), "{warning}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_and_result_reuse_the_terminal_poll() {
+    let h = Harness::start(cfg()).await;
+    for vendor in compiled() {
+        let (kind, req) = file_sample(&vendor);
+        let before = h.emu.stats(&vendor).unwrap().polls;
+        let out = h
+            .cli(&["run", &vendor, kind, "--input", &req, "--output", "json"])
+            .await;
+        assert_eq!(out.code, 0, "{vendor}: {out:?}");
+        assert!(out.last_json()["output"].is_object(), "{out:?}");
+        let polls = h.emu.stats(&vendor).unwrap().polls - before;
+        assert_eq!(
+            polls,
+            snapshot_lines(&out) as u64,
+            "{vendor}: one poll per snapshot shown, none after the terminal one: {out:?}"
+        );
+        // `result` of a finished task: one request
+        let handle = out.stdout.lines().next().unwrap_or("").to_owned();
+        let before = h.emu.stats(&vendor).unwrap().polls;
+        let result = h.cli(&["result", &handle, "--output", "json"]).await;
+        assert_eq!(result.code, 0, "{vendor}: {result:?}");
+        assert_eq!(h.emu.stats(&vendor).unwrap().polls - before, 1, "{vendor}");
+    }
+}

@@ -6,9 +6,10 @@ use crate::inputs::{read_handle, read_request};
 use crate::progress::{self, Progress};
 use crate::setup::{self, task_for};
 use mediatask_core::{
-    Artifact, DynMediaTask, DynOutput, TaskHandle, TaskSnapshot, TaskStatus, terminal_error,
+    Artifact, CancelOutcome, DynMediaTask, DynOutput, TaskHandle, TaskSnapshot, TaskStatus,
 };
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,9 +23,75 @@ fn print_json(v: &impl serde::Serialize) {
     }
 }
 
-/// A URL without its query string (signed URLs are bearer credentials for the file).
+/// A URL without its query string and fragment (for file names).
 pub(crate) fn shown_url(url: &str) -> &str {
-    url.split('?').next().unwrap_or(url)
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+/// The byte offset of the next `http://` or `https://` (any case) in `text` from `from`.
+fn next_url(text: &str, from: usize) -> Option<usize> {
+    let rest = text.get(from..)?.as_bytes();
+    (0..rest.len())
+        .find(|&i| {
+            let tail = &rest[i..];
+            let starts =
+                |p: &[u8]| tail.len() >= p.len() && tail[..p.len()].eq_ignore_ascii_case(p);
+            starts(b"http://") || starts(b"https://")
+        })
+        .map(|i| from + i)
+}
+
+/// `text` with the query (and fragment) of every http(s) URL in it replaced by `?…` (`#…`):
+/// signed URLs are bearer credentials for the file, so text output never shows them whole
+/// (`--output json` does: there they are the data asked for). A URL ends at whitespace, a quote
+/// or an angle bracket.
+///
+/// `https://h/files/v.mp4?sign=secret&t=1` → `https://h/files/v.mp4?…`
+pub(crate) fn hide_url_queries(text: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(start) = next_url(text, at) {
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
+            .map_or(text.len(), |n| start + n);
+        if let Some(cut) = text[start..end].find(['?', '#']) {
+            let cut = start + cut;
+            out.push_str(&text[copied..cut]);
+            out.push_str(if text.as_bytes()[cut] == b'?' {
+                "?…"
+            } else {
+                "#…"
+            });
+            copied = end;
+        }
+        at = end;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// [`hide_url_queries`] on every string nested anywhere in `value`; true when one changed.
+pub(crate) fn hide_url_queries_in_json(value: &mut Value) -> bool {
+    match value {
+        Value::String(s) => match hide_url_queries(s) {
+            Cow::Owned(hidden) => {
+                *s = hidden;
+                true
+            }
+            Cow::Borrowed(_) => false,
+        },
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |any, v| hide_url_queries_in_json(v) | any),
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |any, v| hide_url_queries_in_json(v) | any),
+        _ => false,
+    }
 }
 
 /// `mediatask providers`.
@@ -118,7 +185,7 @@ fn show_snapshot(global: &Global, handle: &TaskHandle, snap: &TaskSnapshot) {
                 .unwrap_or_default()
         ));
     }
-    println!("{line}");
+    println!("{}", hide_url_queries(&line));
 }
 
 /// `mediatask status`.
@@ -133,7 +200,7 @@ pub(crate) async fn status(global: &Global, handle: &str) -> CliResult {
     Ok(exit::OK)
 }
 
-/// Wait and turn a failed terminal state into the task-failed exit.
+/// Wait and turn a failed or cancelled terminal state into the task-failed exit.
 async fn wait_terminal(
     global: &Global,
     task: &dyn DynMediaTask,
@@ -143,20 +210,25 @@ async fn wait_terminal(
     let snap = progress::wait(task, handle, &setup::wait_policy(global), progress)
         .await
         .map_err(|e| Failure::from_error(&format!("waiting for {}", handle.task_id), &e))?;
-    if let Some(e) = terminal_error(handle, &snap) {
-        return Err(Failure::from_error(&format!("task {}", handle.task_id), &e));
+    if let Some(f) = Failure::task_ended(&format!("task {}", handle.task_id), handle, &snap) {
+        return Err(f);
     }
     Ok(snap)
+}
+
+/// The progress display of `wait` and `run`.
+fn progress_for(global: &Global, label: &str) -> Progress {
+    match global.output {
+        Output::Json => Progress::JsonLines,
+        Output::Text => Progress::auto(label),
+    }
 }
 
 /// `mediatask wait`.
 pub(crate) async fn wait(global: &Global, handle: &str) -> CliResult {
     let handle = read_handle(handle)?;
     let task = handle_task(global, &handle)?;
-    let progress = match global.output {
-        Output::Json => Progress::JsonLines,
-        Output::Text => Progress::auto(&format!("{}/{}", handle.provider, handle.kind)),
-    };
+    let progress = progress_for(global, &format!("{}/{}", handle.provider, handle.kind));
     let snap = wait_terminal(global, task.as_ref(), &handle, &progress).await?;
     if matches!(progress, Progress::Bar(_)) {
         show_snapshot(global, &handle, &snap);
@@ -164,7 +236,26 @@ pub(crate) async fn wait(global: &Global, handle: &str) -> CliResult {
     Ok(exit::OK)
 }
 
-/// `mediatask cancel`.
+/// What a cancel outcome means, for text output (`None` for a refusal, which is an error).
+fn cancel_text(handle: &TaskHandle, outcome: &CancelOutcome) -> Option<String> {
+    let id = &handle.task_id;
+    Some(match outcome {
+        CancelOutcome::Cancelled => format!("{id}: cancelled"),
+        CancelOutcome::Requested => format!(
+            "{id}: cancel requested; {} will stop the task shortly (`mediatask status <handle>` \
+             shows when it is cancelled)",
+            handle.provider
+        ),
+        CancelOutcome::AlreadyFinished { status } => {
+            format!("{id}: already finished ({status}); nothing to cancel")
+        }
+        CancelOutcome::Refused { .. } => return None,
+        other => format!("{id}: {other:?}"),
+    })
+}
+
+/// `mediatask cancel`. A refused cancel exits [`exit::CANCEL_REFUSED`] with its reason (the
+/// JSON outcome is still printed with `--output json`).
 pub(crate) async fn cancel(global: &Global, handle: &str) -> CliResult {
     let handle = read_handle(handle)?;
     let task = handle_task(global, &handle)?;
@@ -174,12 +265,22 @@ pub(crate) async fn cancel(global: &Global, handle: &str) -> CliResult {
         .map_err(|e| Failure::from_error(&format!("cancelling {}", handle.task_id), &e))?;
     if global.output == Output::Json {
         print_json(&outcome);
-    } else {
-        println!(
-            "{}: {}",
-            handle.task_id,
-            serde_json::to_string(&outcome).unwrap_or_default()
-        );
+    }
+    if let CancelOutcome::Refused {
+        vendor_code,
+        message,
+    } = &outcome
+    {
+        return Err(Failure::cancel_refused(
+            &handle,
+            vendor_code.as_deref(),
+            message,
+        ));
+    }
+    if global.output == Output::Text
+        && let Some(line) = cancel_text(&handle, &outcome)
+    {
+        println!("{}", hide_url_queries(&line));
     }
     Ok(exit::OK)
 }
@@ -232,42 +333,87 @@ pub(crate) async fn download_all(
     Ok(out)
 }
 
+/// Whether an artifact's URL has expired at `now`: `None` when the vendor gave no expiry.
+fn expired(a: &Artifact, now: chrono::DateTime<chrono::Utc>) -> Option<bool> {
+    a.expires_at.map(|_| a.is_expired_at(now))
+}
+
+/// The artifacts as JSON, each with `expired`: true / false, or null when the expiry is unknown.
+fn artifacts_json(artifacts: &[Artifact], now: chrono::DateTime<chrono::Utc>) -> Vec<Value> {
+    artifacts
+        .iter()
+        .map(|a| {
+            let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                m.insert("expired".into(), json!(expired(a, now)));
+            }
+            v
+        })
+        .collect()
+}
+
 fn show_result(global: &Global, out: &DynOutput, files: &[(PathBuf, u64)]) {
+    let now = chrono::Utc::now();
     if global.output == Output::Json {
         let files: Vec<Value> = files
             .iter()
             .map(|(p, n)| json!({"path": p, "bytes": n}))
             .collect();
-        print_json(&json!({"output": out.output, "artifacts": out.artifacts, "downloaded": files}));
+        print_json(&json!({
+            "output": out.output,
+            "artifacts": artifacts_json(&out.artifacts, now),
+            "downloaded": files
+        }));
         return;
     }
+    let mut output = out.output.clone();
+    let mut hidden = hide_url_queries_in_json(&mut output);
     println!(
         "{}",
-        serde_json::to_string_pretty(&out.output).unwrap_or_default()
+        serde_json::to_string_pretty(&output).unwrap_or_default()
     );
     for a in &out.artifacts {
-        let expires = a
-            .expires_at
-            .map_or("expiry unknown".to_owned(), |t| format!("expires {t}"));
-        println!("artifact {:?}: {} ({expires})", a.kind, shown_url(&a.url));
+        let expires = match (a.expires_at, expired(a, now)) {
+            (Some(t), Some(true)) => format!("EXPIRED at {t}"),
+            (Some(t), _) => format!("expires {t}"),
+            (None, _) => "expiry unknown".to_owned(),
+        };
+        let url = hide_url_queries(&a.url);
+        hidden |= matches!(url, Cow::Owned(_));
+        println!("artifact {:?}: {url} ({expires})", a.kind);
+        if let (Some(t), Some(true)) = (a.expires_at, expired(a, now)) {
+            eprintln!(
+                "warning: artifact {:?} {} expired at {t}; poll again for fresh URLs (`mediatask result <handle>`)",
+                a.kind,
+                shown_url(&a.url)
+            );
+        }
     }
     for (p, n) in files {
         println!("downloaded {} ({n} bytes)", p.display());
     }
-    if !out.artifacts.is_empty() {
-        println!("(URLs shown without their signed query; use --output json for the full URLs)");
+    if hidden {
+        println!(
+            "(URL queries are shown as `?…`: they are signed credentials; use --output json for the full URLs)"
+        );
     }
 }
 
+/// Fetch the result of a task whose terminal `snap` was just seen (no request when the vendor
+/// kept the result in the snapshot), download it if asked, and show it.
 async fn fetch_result(
     global: &Global,
     task: &dyn DynMediaTask,
     handle: &TaskHandle,
+    snap: &TaskSnapshot,
     download: Option<&Path>,
 ) -> CliResult {
-    let out = task.result_json(handle).await.map_err(|e| {
-        Failure::from_error(&format!("fetching the result of {}", handle.task_id), &e)
-    })?;
+    let out = task
+        .result_json_from_snapshot(handle, snap)
+        .await
+        .map_err(|e| {
+            Failure::from_error(&format!("fetching the result of {}", handle.task_id), &e)
+        })?;
     let files = match download {
         Some(dir) => download_all(handle, &out.artifacts, dir)
             .await
@@ -280,11 +426,22 @@ async fn fetch_result(
     Ok(exit::OK)
 }
 
-/// `mediatask result`.
+/// `mediatask result`: one poll; a succeeded task's result is built from it (no second
+/// request where the vendor's status answer carries the result). A task that is not finished
+/// exits [`exit::NOT_FINISHED`]; a failed or cancelled one [`exit::TASK_FAILED`].
 pub(crate) async fn result(global: &Global, handle: &str, download: Option<&Path>) -> CliResult {
     let handle = read_handle(handle)?;
     let task = handle_task(global, &handle)?;
-    fetch_result(global, task.as_ref(), &handle, download).await
+    let snap = task.poll(&handle).await.map_err(|e| {
+        Failure::from_error(&format!("fetching the result of {}", handle.task_id), &e)
+    })?;
+    if !snap.is_terminal() {
+        return Err(Failure::not_finished(&handle, &snap));
+    }
+    if let Some(f) = Failure::task_ended(&format!("task {}", handle.task_id), &handle, &snap) {
+        return Err(f);
+    }
+    fetch_result(global, task.as_ref(), &handle, &snap, download).await
 }
 
 /// `mediatask run`.
@@ -315,14 +472,81 @@ pub(crate) async fn run(
             )
         })?;
     }
-    let progress = match global.output {
-        Output::Json => Progress::JsonLines,
-        Output::Text => Progress::auto(&format!("{provider}/{kind}")),
-    };
+    let progress = progress_for(global, &format!("{provider}/{kind}"));
     if !matches!(progress, Progress::Bar(_)) {
         print_json(&handle);
     }
     let snap = wait_terminal(global, task.as_ref(), &handle, &progress).await?;
     debug_assert_eq!(snap.status, TaskStatus::Succeeded);
-    fetch_result(global, task.as_ref(), &handle, download).await
+    fetch_result(global, task.as_ref(), &handle, &snap, download).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_queries_and_fragments_are_hidden_in_text() {
+        assert_eq!(
+            hide_url_queries("http://host/files/video.mp4?sign=secret-query&t=1"),
+            "http://host/files/video.mp4?…"
+        );
+        assert_eq!(
+            hide_url_queries("see HTTPS://cdn.example/a.wav#t=3 and https://x.example/b?s=1, done"),
+            "see HTTPS://cdn.example/a.wav#… and https://x.example/b?… done"
+        );
+        assert_eq!(
+            hide_url_queries("two: \"https://a/x?k=1\" 'https://b/y?k=2'"),
+            "two: \"https://a/x?…\" 'https://b/y?…'"
+        );
+        // nothing to hide: borrowed, unchanged (non-ASCII text keeps its bytes)
+        for plain in [
+            "https://cdn.example/v.mp4",
+            "无效token ?a=1",
+            "ftp://h/f?x=1",
+            "",
+        ] {
+            assert!(matches!(hide_url_queries(plain), Cow::Borrowed(p) if p == plain));
+        }
+        assert_eq!(
+            hide_url_queries("任务 https://主机.example/文件.mp4?签名=秘密 完成"),
+            "任务 https://主机.example/文件.mp4?… 完成"
+        );
+    }
+
+    #[test]
+    fn url_queries_are_hidden_anywhere_in_nested_json() {
+        let mut v = json!({
+            "task_id": "t?1",
+            "DemoAudio": "http://host/files/demo.wav?sign=secret-query&t=1",
+            "files": [{"FileUrl": "https://h/v.mp4?Expires=1&Signature=abc", "Size": 3}],
+            "deep": {"list": [["https://h/s.srt?token=zzz"]]}
+        });
+        assert!(hide_url_queries_in_json(&mut v));
+        let text = v.to_string();
+        for secret in ["secret-query", "Signature", "token=zzz"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        assert_eq!(v["files"][0]["FileUrl"], "https://h/v.mp4?…");
+        assert_eq!(v["task_id"], "t?1", "not a URL");
+        let mut plain = json!({"url": "https://h/v.mp4", "n": 1});
+        assert!(!hide_url_queries_in_json(&mut plain));
+    }
+
+    #[test]
+    fn artifacts_in_json_say_whether_they_expired() {
+        let now = chrono::Utc::now();
+        let artifacts = [
+            Artifact::new(mediatask_core::ArtifactKind::Video, "https://h/a?s=1")
+                .with_expiry(Some(now - chrono::Duration::hours(1))),
+            Artifact::new(mediatask_core::ArtifactKind::Video, "https://h/b?s=1")
+                .with_expiry(Some(now + chrono::Duration::hours(1))),
+            Artifact::new(mediatask_core::ArtifactKind::Audio, "https://h/c"),
+        ];
+        let v = artifacts_json(&artifacts, now);
+        assert_eq!(v[0]["expired"], json!(true));
+        assert_eq!(v[1]["expired"], json!(false));
+        assert_eq!(v[2]["expired"], Value::Null);
+        assert_eq!(v[0]["url"], "https://h/a?s=1", "JSON keeps the full URL");
+    }
 }
