@@ -469,9 +469,12 @@ async fn the_emulator_process_prints_its_urls_and_serves_cli_calls() {
             ("softsugar", "app_id") => "SOFTSUGAR_APP_ID",
             ("softsugar", _) => "SOFTSUGAR_APP_KEY",
             ("tencent-vod", "secret_id") => "TENCENTCLOUD_SECRET_ID",
-            _ => "TENCENTCLOUD_SECRET_KEY",
+            ("tencent-vod", "sub_app_id") => "TENCENTCLOUD_VOD_SUBAPPID",
+            ("tencent-vod", "secret_key") => "TENCENTCLOUD_SECRET_KEY",
+            (v, k) => panic!("no environment variable for {v} `{k}`"),
         };
-        cmd.env(var, v.as_str().unwrap());
+        let value = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+        cmd.env(var, value);
     }
     let (kind, req) = first_sample(&vendor);
     cmd.args(["run", &vendor, kind, "--input", &req, "--output", "json"]);

@@ -23,9 +23,12 @@ pub fn timing() -> Timing {
 /// The vendor configuration pointing at the emulator, in the vendor crate's own field names.
 pub fn entry(provider: &str, base_url: &str, c: &EmulatorCredentials) -> Value {
     let mut v = match provider {
-        "tencent-vod" => {
-            json!({"secret_id": c.tencent_secret_id, "secret_key": c.tencent_secret_key})
-        }
+        // Tencent requires a SubAppId (#11 item 10); the emulator accepts any
+        "tencent-vod" => json!({
+            "secret_id": c.tencent_secret_id,
+            "secret_key": c.tencent_secret_key,
+            "sub_app_id": 251_000_000u64
+        }),
         "softsugar" => json!({"app_id": c.softsugar_app_id, "app_key": c.softsugar_app_key}),
         "xjc" => json!({"access_key": c.xjc_access_key, "secret_key": c.xjc_secret_key}),
         "reccloud" => json!({"api_key": c.reccloud_api_key}),
