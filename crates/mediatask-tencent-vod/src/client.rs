@@ -31,6 +31,7 @@ struct Inner {
     transport: Transport,
     sub_app_id: Option<u64>,
     allow_missing_sub_app_id: bool,
+    duplicate_session_codes: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +90,7 @@ impl Client {
                 transport,
                 sub_app_id,
                 allow_missing_sub_app_id: config.allow_missing_sub_app_id,
+                duplicate_session_codes: config.duplicate_session_codes.clone(),
             }),
         })
     }
@@ -113,6 +115,22 @@ impl Client {
     /// accounts only).
     pub fn allows_missing_sub_app_id(&self) -> bool {
         self.inner.allow_missing_sub_app_id
+    }
+
+    /// True when `code` is one of the configured duplicate-SessionId codes
+    /// (`duplicate_session_codes`): Tencent refused a submit because its SessionId was already
+    /// accepted.
+    ///
+    /// ```
+    /// use mediatask_tencent_vod::{Client, Credentials, TencentVodConfig};
+    /// let client = Client::new(
+    ///     TencentVodConfig::default().with_credentials(Credentials::new("AKIDexample", "secret")),
+    /// ).unwrap();
+    /// assert!(client.is_duplicate_session_code("InvalidParameterValue.SessionId"));
+    /// assert!(!client.is_duplicate_session_code("InvalidParameterValue.SessionIdTooLong"));
+    /// ```
+    pub fn is_duplicate_session_code(&self, code: &str) -> bool {
+        self.inner.duplicate_session_codes.iter().any(|c| c == code)
     }
 
     /// Call one action: `POST <base_url>/` with the JSON body, signed. Returns the decoded

@@ -12,11 +12,14 @@
 //! All kinds poll through `DescribeTaskDetail` (tasks submitted within the last 3 days only) and
 //! cancel through `ManageTask` `Abort`.
 //!
-//! **Money safety.** Every submit except `audio_generation` carries a `SessionId` (the caller's
-//! or a generated one). Tencent rejects a repeated SessionId, so a submit whose answer was lost is
+//! **Money safety.** Every submit except `audio_generation` carries a `SessionId` (the caller's,
+//! else the journal's job id inside [`mediatask_core::journal::with_client_job_id`], else a
+//! generated one). Tencent rejects a repeated SessionId, so a submit whose answer was lost is
 //! retried with the same SessionId; if the retry is rejected as a duplicate, the call returns
 //! `ErrorKind::OutcomeUnknown` carrying the SessionId in `Reconcile::dedupe_key` — never a second
-//! job.
+//! job. A journal's recovery (`MediaTask::find_submitted`) resends a recorded submit with its
+//! SessionId and, on a duplicate refusal, finds the task through `DescribeTasks`; when it is not
+//! listed the answer is `CannotTell`, never `NotFound`.
 //!
 //! ```no_run
 //! # async fn demo() -> mediatask_core::Result<()> {

@@ -19,7 +19,10 @@ pub use image::{ImageGenerationRequest, ImageInputFile, ImageOutputConfig};
 pub use outputs::{
     AudioCloneTaskOutput, AudioTaskOutput, ImageTaskOutput, OutputFile, VideoTaskOutput, VideoUsage,
 };
-pub use task::{DescribeTaskDetailResponse, ManageTaskResponse, SubTask};
+pub use task::{
+    DescribeTaskDetailResponse, DescribeTasksRequest, DescribeTasksResponse, ManageTaskResponse,
+    SubTask, TaskSimpleInfo, TimeRange,
+};
 pub use video::{VideoGenerationRequest, VideoInputFile, VideoOutputConfig, VideoSubjectInfo};
 
 /// Response of every `CreateAigc*` action.

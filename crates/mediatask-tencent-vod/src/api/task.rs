@@ -1,5 +1,5 @@
-//! DescribeTaskDetail (poll) and ManageTask (abort): requests, responses and the AIGC sub-task
-//! shape shared by every kind.
+//! DescribeTaskDetail (poll), DescribeTasks (list, for reconciliation by SessionId) and
+//! ManageTask (abort): requests, responses and the AIGC sub-task shape shared by every kind.
 
 use crate::client::Client;
 use mediatask_core::{Operation, Result};
@@ -155,5 +155,135 @@ pub async fn abort_task(
     };
     client
         .call("ManageTask", Operation::Cancel, &body, None)
+        .await
+}
+
+/// A time window of DescribeTasks filters (`TimeRange`): `After` ≤ t < `Before`, ISO 8601
+/// (e.g. `2026-01-01T00:00:00Z`). An unset bound is open.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TimeRange {
+    /// Start (inclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// End (exclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+}
+
+/// DescribeTasks request: list the account's tasks (only the last 3 days are listed). Every
+/// filter is optional; unset fields are not sent.
+///
+/// ```
+/// use mediatask_tencent_vod::api::task::{DescribeTasksRequest, TimeRange};
+/// let req = DescribeTasksRequest {
+///     sub_app_id: Some(1500000001),
+///     create_time: Some(TimeRange { after: Some("2026-01-01T00:00:00Z".into()), before: None }),
+///     limit: Some(100),
+///     ..Default::default()
+/// };
+/// assert_eq!(
+///     serde_json::to_string(&req).unwrap(),
+///     r#"{"SubAppId":1500000001,"CreateTime":{"After":"2026-01-01T00:00:00Z"},"Limit":100}"#
+/// );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTasksRequest {
+    /// VOD application id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_app_id: Option<u64>,
+    /// Filter: `WAITING`, `PROCESSING` or `FINISH`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Filter: creation time window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<TimeRange>,
+    /// Entries per page (default 10, at most [`DESCRIBE_TASKS_MAX_LIMIT`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The `ScrollToken` of the previous page (absent for the first page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scroll_token: Option<String>,
+}
+
+/// The largest documented DescribeTasks `Limit`.
+pub const DESCRIBE_TASKS_MAX_LIMIT: u32 = 100;
+
+/// One entry of a DescribeTasks answer (`TaskSimpleInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct TaskSimpleInfo {
+    /// Task id.
+    #[serde(default)]
+    pub task_id: Option<String>,
+    /// Task type (the documented list names no AIGC type: whether AIGC tasks are listed is
+    /// unverified).
+    #[serde(default)]
+    pub task_type: Option<String>,
+    /// `WAITING`, `PROCESSING`, `FINISH` or `ABORTED`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Media file id, when the task has one.
+    #[serde(default)]
+    pub file_id: Option<String>,
+    /// ISO 8601.
+    #[serde(default)]
+    pub create_time: Option<String>,
+    /// ISO 8601 (`0000-00-00T00:00:00Z` before it starts).
+    #[serde(default)]
+    pub begin_process_time: Option<String>,
+    /// ISO 8601 (`0000-00-00T00:00:00Z` before it ends).
+    #[serde(default)]
+    pub finish_time: Option<String>,
+    /// The SessionId sent with the submit.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// The SessionContext sent with the submit.
+    #[serde(default)]
+    pub session_context: Option<String>,
+}
+
+/// DescribeTasks response.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeTasksResponse {
+    /// The tasks of this page (`null` reads as none).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub task_set: Vec<TaskSimpleInfo>,
+    /// Pass it to fetch the next page; empty or absent when there is no more data.
+    #[serde(default)]
+    pub scroll_token: Option<String>,
+    /// Request id.
+    #[serde(default)]
+    pub request_id: Option<String>,
+}
+
+impl DescribeTasksResponse {
+    /// The token of the next page, when the vendor says there is one.
+    pub fn next_token(&self) -> Option<&str> {
+        self.scroll_token
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+    }
+}
+
+fn null_as_empty<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// List tasks, one page (`DescribeTasks`; only tasks of the last 3 days are listed).
+pub async fn describe_tasks(
+    client: &Client,
+    request: &DescribeTasksRequest,
+) -> Result<DescribeTasksResponse> {
+    client
+        .call("DescribeTasks", Operation::Query, request, None)
         .await
 }

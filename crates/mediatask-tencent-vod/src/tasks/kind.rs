@@ -41,7 +41,8 @@ pub(crate) struct ResultParts<D> {
 }
 
 /// A public task type `$task` (its docs passed through, fields `client` and `info`, `new`)
-/// and its `MediaTask` impl over its [`AigcKind`] impl; `$task` must also have inherent
+/// and its `MediaTask` impl over its [`AigcKind`] impl (including `find_submitted`, the
+/// journal's recovery lookup by SessionId in `super::lookup`); `$task` must also have inherent
 /// `task_info() -> TaskInfo` and `validate(&$request) -> Result<()>`.
 macro_rules! aigc_task {
     ($(#[$attr:meta])* pub struct $task:ident: $request:ty => $output:ty;) => {
@@ -91,6 +92,14 @@ macro_rules! aigc_task {
                 handle: &mediatask_core::TaskHandle,
             ) -> mediatask_core::Result<mediatask_core::CancelOutcome> {
                 $crate::tasks::cancel::<Self>(&self.client, handle).await
+            }
+
+            async fn find_submitted(
+                &self,
+                intent: &mediatask_core::journal::SubmitIntent,
+            ) -> mediatask_core::Result<mediatask_core::journal::SubmitLookup> {
+                $crate::tasks::lookup::find_submitted::<Self>(&self.client, intent, Self::validate)
+                    .await
             }
 
             async fn result(

@@ -8,6 +8,7 @@ mod audio;
 mod audio_clone;
 mod image;
 mod kind;
+mod lookup;
 mod video;
 
 pub use audio::{AudioGeneration, AudioGenerationOutput};
@@ -89,10 +90,20 @@ pub(crate) fn effective_sub_app_id(
     }
 }
 
-/// The SessionId to send: the caller's (non-blank), else a generated one.
+/// True when `id` can be sent as a SessionId: not blank, at most 50 characters.
+pub(crate) fn usable_session_id(id: &str) -> bool {
+    !id.trim().is_empty() && id.chars().count() <= tables::MAX_SESSION_ID_CHARS as usize
+}
+
+/// The SessionId to send: the caller's (non-blank), else the client job id of the surrounding
+/// journal scope ([`mediatask_core::journal::current_client_job_id`], a 26-character ULID) so
+/// a recovery can resend with the same id and find the task by it, else a generated one.
 pub(crate) fn effective_session_id(requested: Option<String>) -> String {
     requested
         .filter(|s| !s.trim().is_empty())
+        .or_else(|| {
+            mediatask_core::journal::current_client_job_id().filter(|id| usable_session_id(id))
+        })
         .unwrap_or_else(new_session_id)
 }
 
@@ -141,6 +152,29 @@ where
         return Err(e);
     };
     let now = transport.runtime().clock.now_utc();
+    if let Some(slot) = slot {
+        transport.limiter().bind_task(slot, &task_id);
+    }
+    Ok(task_handle(
+        spec,
+        task_id,
+        now,
+        session_id,
+        sub_app_id,
+        created.request_id.as_deref(),
+    ))
+}
+
+/// The handle of a created task: kind, task id, submit time and the vendor state (SessionId,
+/// SubAppId, the submit's RequestId) poll and cancel read back.
+pub(crate) fn task_handle(
+    spec: &KindSpec,
+    task_id: String,
+    submitted_at: DateTime<Utc>,
+    session_id: Option<&str>,
+    sub_app_id: Option<u64>,
+    request_id: Option<&str>,
+) -> TaskHandle {
     let mut state = serde_json::Map::new();
     if let Some(s) = session_id {
         state.insert(STATE_SESSION_ID.into(), s.into());
@@ -148,15 +182,12 @@ where
     if let Some(id) = sub_app_id {
         state.insert(STATE_SUB_APP_ID.into(), id.into());
     }
-    if let Some(r) = &created.request_id {
-        state.insert(STATE_REQUEST_ID.into(), r.clone().into());
+    if let Some(r) = request_id {
+        state.insert(STATE_REQUEST_ID.into(), r.into());
     }
-    if let Some(slot) = slot {
-        transport.limiter().bind_task(slot, &task_id);
-    }
-    Ok(TaskHandle::new(crate::PROVIDER, spec.kind, task_id)
-        .with_submitted_at(now)
-        .with_vendor_state(serde_json::Value::Object(state)))
+    TaskHandle::new(crate::PROVIDER, spec.kind, task_id)
+        .with_submitted_at(submitted_at)
+        .with_vendor_state(serde_json::Value::Object(state))
 }
 
 fn handle_sub_app_id(handle: &TaskHandle) -> Option<u64> {
