@@ -55,6 +55,14 @@ pub(crate) struct Global {
     /// Give up waiting after this many seconds (the remote task keeps running).
     #[arg(long, global = true, default_value_t = 6 * 3600)]
     pub(crate) max_wait_secs: u64,
+    /// The job journal: `sqlite:PATH` or `postgres://USER@HOST/DB` (default: SQLite in the
+    /// platform data directory, e.g. `~/.local/share/mediatask/jobs.db`). Every submitted job is
+    /// recorded before its request leaves, so a crash never loses a paid job.
+    #[arg(long, global = true, env = "MEDIATASK_STORE")]
+    pub(crate) store: Option<String>,
+    /// Run without the job journal (a crash then loses track of submitted jobs).
+    #[arg(long, global = true)]
+    pub(crate) no_store: bool,
 }
 
 /// Subcommands.
@@ -122,10 +130,76 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: TaskAction,
     },
+    /// List journaled jobs (`jobs`, `jobs --state unknown`, `jobs show JOB_ID`).
+    Jobs(JobsArgs),
+    /// Drive the given journaled jobs (default: every open one) to the end in this process:
+    /// submit queued ones, reconcile interrupted submits (never resubmitting blindly), wait,
+    /// fetch results. Exits 0 when all succeeded.
+    Resume {
+        /// Job ids (default: all open jobs).
+        ids: Vec<String>,
+        /// Leave alone (when no ids are given) a `submitting` job written less than this many
+        /// seconds ago: another live process may be sending it.
+        #[arg(long, default_value_t = 60)]
+        submitting_grace_secs: u64,
+    },
+    /// Journal a job as queued without submitting it (`mediatask worker` submits it).
+    Enqueue {
+        /// Provider name.
+        provider: String,
+        /// Job kind.
+        kind: String,
+        /// Request JSON: inline, a file path, or `-` for stdin.
+        #[arg(long, short)]
+        input: String,
+    },
+    /// Submit queued jobs and drive open jobs to the end, until stopped (or, with
+    /// `--until-idle`, until no job is open).
+    Worker {
+        /// Exit when no job is open.
+        #[arg(long)]
+        until_idle: bool,
+        /// Reconcile a `submitting` job only once it is this many seconds old.
+        #[arg(long, default_value_t = 60)]
+        submitting_grace_secs: u64,
+        /// How often an idle worker looks for new jobs, milliseconds.
+        #[arg(long, default_value_t = 500)]
+        idle_poll_ms: u64,
+    },
     /// Run the local multi-vendor emulator (prints its URLs and credentials as one JSON line).
     Emulator(EmulatorArgs),
     /// Start the built-in emulator and run one real job per compiled-in vendor end to end.
     Demo(DemoArgs),
+}
+
+/// How a command uses the job journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JournalUse {
+    /// Not at all.
+    None,
+    /// Records what it sees when a journal is available (handle-based commands).
+    Optional,
+    /// Cannot run without it (it submits, or reads the journal).
+    Required,
+}
+
+impl Command {
+    /// How this command uses the journal.
+    pub(crate) fn journal_use(&self) -> JournalUse {
+        match self {
+            Command::Submit { .. }
+            | Command::Run { .. }
+            | Command::Jobs(_)
+            | Command::Resume { .. }
+            | Command::Enqueue { .. }
+            | Command::Worker { .. } => JournalUse::Required,
+            Command::Status { .. }
+            | Command::Wait { .. }
+            | Command::Cancel { .. }
+            | Command::Result { .. } => JournalUse::Optional,
+            _ => JournalUse::None,
+        }
+    }
 }
 
 /// Emulator options (shared by `emulator` and `demo`).
@@ -317,4 +391,43 @@ pub(crate) enum TaskAction {
         /// Handle: inline JSON, a file path, or `-` for stdin.
         handle: String,
     },
+}
+
+/// `mediatask jobs`.
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct JobsArgs {
+    /// Which jobs.
+    #[arg(long, value_enum, default_value_t = JobStateFilter::Open)]
+    pub(crate) state: JobStateFilter,
+    /// At most this many (the newest).
+    #[arg(long, default_value_t = 100)]
+    pub(crate) limit: u32,
+    #[command(subcommand)]
+    pub(crate) action: Option<JobsAction>,
+}
+
+/// `mediatask jobs` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub(crate) enum JobsAction {
+    /// One job in full: states, attempts, vendor ids, error, artifacts.
+    Show {
+        /// The job id (as printed by `submit`, `run`, `enqueue` or `jobs`).
+        id: String,
+    },
+}
+
+/// Job states to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum JobStateFilter {
+    /// Queued, submitting, submitted or running.
+    Open,
+    /// Every job.
+    All,
+    /// Outcome unknown: parked for reconciliation.
+    Unknown,
+    /// Failed, rejected or cancelled.
+    Failed,
+    /// Succeeded.
+    Succeeded,
 }

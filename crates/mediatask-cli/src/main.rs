@@ -9,6 +9,7 @@ mod cli;
 mod commands;
 mod exit;
 mod inputs;
+mod journal;
 mod progress;
 mod setup;
 
@@ -18,6 +19,14 @@ use std::process::ExitCode;
 
 async fn dispatch(cli: Cli) -> exit::CliResult {
     let g = &cli.global;
+    match cli.command.journal_use() {
+        // Journal before anything is sent: a store that cannot be opened stops the command.
+        cli::JournalUse::Required => {
+            journal::open(g).await?;
+        }
+        cli::JournalUse::Optional => journal::open_optional(g).await,
+        cli::JournalUse::None => {}
+    }
     match &cli.command {
         Command::Providers => commands::tasks::providers(g),
         Command::Submit {
@@ -51,6 +60,24 @@ async fn dispatch(cli: Cli) -> exit::CliResult {
         Command::Account(args) => commands::account::run(g, args).await,
         Command::Catalog(args) => commands::catalog::run(g, args).await,
         Command::Task { action } => commands::task_admin::run(g, action).await,
+        Command::Jobs(args) => match &args.action {
+            Some(cli::JobsAction::Show { id }) => commands::jobs::show(g, id).await,
+            None => commands::jobs::list(g, args.state, args.limit).await,
+        },
+        Command::Resume {
+            ids,
+            submitting_grace_secs,
+        } => commands::jobs::resume(g, ids, *submitting_grace_secs).await,
+        Command::Enqueue {
+            provider,
+            kind,
+            input,
+        } => commands::jobs::enqueue(g, provider, kind, input).await,
+        Command::Worker {
+            until_idle,
+            submitting_grace_secs,
+            idle_poll_ms,
+        } => commands::jobs::worker(g, *until_idle, *submitting_grace_secs, *idle_poll_ms).await,
         Command::Emulator(args) => commands::emulator::run(args).await,
         Command::Demo(args) => commands::demo::run(args).await,
     }
@@ -65,6 +92,8 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("error: internal error in mediatask{at} — this is a bug, please report it");
     }));
+    #[cfg(feature = "failpoints")]
+    let _failpoints = fail::FailScenario::setup();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -101,8 +101,21 @@ pub(crate) fn xjc_client(global: &Global) -> CliResult<mediatask::vendors::xjc::
     XjcClient::new(config).map_err(|e| Failure::from_error("configuring xjc", &e))
 }
 
-/// The task `provider`/`kind` from a fresh registry.
+/// The task `provider`/`kind` from a fresh registry, journaled when the command opened the
+/// job journal (see [`crate::journal`]).
 pub(crate) fn task_for(
+    global: &Global,
+    provider: &str,
+    kind: &str,
+) -> CliResult<Arc<dyn DynMediaTask>> {
+    let task = raw_task_for(global, provider, kind)?;
+    let entry = provider_entry(global, provider)?;
+    Ok(crate::journal::wrap(task, provider, &entry))
+}
+
+/// The task `provider`/`kind` from a fresh registry, not journaled (the journal's own
+/// recovery wraps it itself).
+pub(crate) fn raw_task_for(
     global: &Global,
     provider: &str,
     kind: &str,

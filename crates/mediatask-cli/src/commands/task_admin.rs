@@ -6,7 +6,6 @@
 use super::listing::unsupported;
 use crate::cli::{Global, TaskAction};
 use crate::exit::CliResult;
-use crate::inputs::read_handle;
 use crate::setup;
 
 /// `mediatask task …`.
@@ -16,7 +15,7 @@ pub(crate) async fn run(global: &Global, action: &TaskAction) -> CliResult {
         TaskAction::Delete { handle } => ("delete", handle),
         TaskAction::Phases { handle } => ("phases", handle),
     };
-    let handle = read_handle(source)?;
+    let handle = crate::journal::read_handle(global, source).await?;
     setup::require_compiled(&handle.provider)?;
     match handle.provider.as_str() {
         #[cfg(feature = "softsugar")]

@@ -2,7 +2,7 @@
 
 use crate::cli::{Global, Output};
 use crate::exit::{self, CliResult, Failure};
-use crate::inputs::{read_handle, read_request};
+use crate::inputs::read_request;
 use crate::progress::{self, Progress};
 use crate::setup::{self, task_for};
 use mediatask_core::{
@@ -156,6 +156,7 @@ pub(crate) async fn submit(global: &Global, provider: &str, kind: &str, input: &
         .await
         .map_err(|e| Failure::from_error(&format!("submitting {provider}/{kind}"), &e))?;
     print_json(&handle);
+    crate::journal::announce(&handle).await;
     Ok(exit::OK)
 }
 
@@ -190,7 +191,7 @@ fn show_snapshot(global: &Global, handle: &TaskHandle, snap: &TaskSnapshot) {
 
 /// `mediatask status`.
 pub(crate) async fn status(global: &Global, handle: &str) -> CliResult {
-    let handle = read_handle(handle)?;
+    let handle = crate::journal::read_handle(global, handle).await?;
     let task = handle_task(global, &handle)?;
     let snap = task
         .poll(&handle)
@@ -226,7 +227,7 @@ fn progress_for(global: &Global, label: &str) -> Progress {
 
 /// `mediatask wait`.
 pub(crate) async fn wait(global: &Global, handle: &str) -> CliResult {
-    let handle = read_handle(handle)?;
+    let handle = crate::journal::read_handle(global, handle).await?;
     let task = handle_task(global, &handle)?;
     let progress = progress_for(global, &format!("{}/{}", handle.provider, handle.kind));
     let snap = wait_terminal(global, task.as_ref(), &handle, &progress).await?;
@@ -257,7 +258,7 @@ fn cancel_text(handle: &TaskHandle, outcome: &CancelOutcome) -> Option<String> {
 /// `mediatask cancel`. A refused cancel exits [`exit::CANCEL_REFUSED`] with its reason (the
 /// JSON outcome is still printed with `--output json`).
 pub(crate) async fn cancel(global: &Global, handle: &str) -> CliResult {
-    let handle = read_handle(handle)?;
+    let handle = crate::journal::read_handle(global, handle).await?;
     let task = handle_task(global, &handle)?;
     let outcome = task
         .cancel(&handle)
@@ -430,7 +431,7 @@ async fn fetch_result(
 /// request where the vendor's status answer carries the result). A task that is not finished
 /// exits [`exit::NOT_FINISHED`]; a failed or cancelled one [`exit::TASK_FAILED`].
 pub(crate) async fn result(global: &Global, handle: &str, download: Option<&Path>) -> CliResult {
-    let handle = read_handle(handle)?;
+    let handle = crate::journal::read_handle(global, handle).await?;
     let task = handle_task(global, &handle)?;
     let snap = task.poll(&handle).await.map_err(|e| {
         Failure::from_error(&format!("fetching the result of {}", handle.task_id), &e)
@@ -459,6 +460,7 @@ pub(crate) async fn run(
         .submit_json(request)
         .await
         .map_err(|e| Failure::from_error(&format!("submitting {provider}/{kind}"), &e))?;
+    crate::journal::announce(&handle).await;
     if let Some(path) = handle_file {
         let text = serde_json::to_string(&handle).unwrap_or_default();
         std::fs::write(path, text + "\n").map_err(|e| {

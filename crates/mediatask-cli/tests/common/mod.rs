@@ -147,7 +147,20 @@ impl Harness {
             .args(args)
             .env_remove("MEDIATASK_ENDPOINT")
             .env_remove("MEDIATASK_CONFIG")
+            // Every run journals into this test's own directory, never the user's data dir.
+            .env(
+                "MEDIATASK_STORE",
+                format!("sqlite:{}", self.path("journal.db")),
+            )
             .stdin(std::process::Stdio::null());
+        c
+    }
+
+    /// The command line for the binary with this harness's flags (to add env or spawn).
+    pub fn command_for_test(&self, args: &[&str]) -> std::process::Command {
+        let mut c = self.command(args);
+        c.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
         c
     }
 

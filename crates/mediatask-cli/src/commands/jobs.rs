@@ -1,0 +1,380 @@
+//! The journal's commands: `jobs`, `jobs show`, `resume`, `enqueue`, `worker`.
+
+use crate::cli::{Global, JobStateFilter, Output};
+use crate::exit::{self, CliResult, Failure};
+use crate::inputs::read_request;
+use crate::journal;
+use crate::setup;
+use futures::StreamExt;
+use mediatask_store::recover::{JobOutcome, Recovery, TaskResolver};
+use mediatask_store::{JobFilter, JobId, JobRecord, JobState, NewJob, SharedStore};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn print_json(v: &impl serde::Serialize) {
+    match serde_json::to_string(v) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("error: cannot serialise output: {e}"),
+    }
+}
+
+fn store_failure(what: &str, e: mediatask_store::StoreError) -> Failure {
+    let code = match e {
+        mediatask_store::StoreError::NotFound(_) => exit::NOT_FOUND,
+        _ => exit::OTHER,
+    };
+    Failure::other(code, format!("{what}: {e}"))
+}
+
+fn filter_for(state: JobStateFilter) -> JobFilter {
+    match state {
+        JobStateFilter::Open => JobFilter::open(),
+        JobStateFilter::All => JobFilter::all(),
+        JobStateFilter::Unknown => JobFilter::states([JobState::Unknown]),
+        JobStateFilter::Failed => {
+            JobFilter::states([JobState::Failed, JobState::Rejected, JobState::Cancelled])
+        }
+        JobStateFilter::Succeeded => JobFilter::states([JobState::Succeeded]),
+    }
+}
+
+/// One line per job for text output (no URL, no request body).
+fn job_line(job: &JobRecord) -> String {
+    let mut line = format!(
+        "{}  {:<10}  {}/{}  task {}  updated {}",
+        job.id,
+        job.state.as_str(),
+        job.provider,
+        job.kind,
+        job.vendor_task_id.as_deref().unwrap_or("-"),
+        job.updated_at.format("%Y-%m-%d %H:%M:%S"),
+    );
+    if let Some(s) = &job.snapshot
+        && job.state.is_open()
+    {
+        line.push_str(&format!("  [{}", s.status));
+        if let Some(p) = s.progress {
+            line.push_str(&format!(" {p}%"));
+        }
+        line.push(']');
+    }
+    if let Some(e) = &job.error
+        && !matches!(job.state, JobState::Succeeded)
+    {
+        let msg: String = e.message.chars().take(120).collect();
+        line.push_str(&format!("  {}: {msg}", e.kind));
+    }
+    line
+}
+
+/// `mediatask jobs`.
+pub(crate) async fn list(global: &Global, state: JobStateFilter, limit: u32) -> CliResult {
+    let store = journal::require(global, "`mediatask jobs`").await?;
+    let rows = store
+        .list(&filter_for(state).limit(limit))
+        .await
+        .map_err(|e| store_failure("listing jobs", e))?;
+    let mut corrupt = 0;
+    if global.output == Output::Json {
+        let items: Vec<Value> = rows
+            .iter()
+            .map(|r| match r {
+                Ok(job) => serde_json::to_value(job).unwrap_or(Value::Null),
+                Err(e) => json!({"error": e.to_string()}),
+            })
+            .collect();
+        corrupt = rows.iter().filter(|r| r.is_err()).count();
+        print_json(&items);
+    } else {
+        if rows.is_empty() {
+            println!("no jobs ({})", state_word(state));
+        }
+        for r in &rows {
+            match r {
+                Ok(job) => println!("{}", job_line(job)),
+                Err(e) => {
+                    corrupt += 1;
+                    println!("error: {e}");
+                }
+            }
+        }
+    }
+    if corrupt > 0 {
+        return Err(Failure::other(
+            exit::OTHER,
+            format!("{corrupt} journal row(s) could not be read; they were left untouched"),
+        ));
+    }
+    Ok(exit::OK)
+}
+
+fn state_word(s: JobStateFilter) -> &'static str {
+    match s {
+        JobStateFilter::Open => "open",
+        JobStateFilter::All => "any state",
+        JobStateFilter::Unknown => "unknown",
+        JobStateFilter::Failed => "failed, rejected or cancelled",
+        JobStateFilter::Succeeded => "succeeded",
+    }
+}
+
+fn parse_id(s: &str) -> CliResult<JobId> {
+    s.trim().parse().map_err(Failure::input)
+}
+
+/// `mediatask jobs show`.
+pub(crate) async fn show(global: &Global, id: &str) -> CliResult {
+    let id = parse_id(id)?;
+    let store = journal::require(global, "`mediatask jobs show`").await?;
+    let job = store
+        .get(&id)
+        .await
+        .map_err(|e| store_failure(&format!("reading job {id}"), e))?;
+    if global.output == Output::Json {
+        print_json(&job);
+        return Ok(exit::OK);
+    }
+    println!("{}", job_line(&job));
+    println!("  account        {}", job.account);
+    println!("  request sha256 {}", job.request_sha256);
+    println!(
+        "  attempts       {} submit, {} recovery",
+        job.attempts, job.recovery_attempts
+    );
+    println!("  created        {}", job.created_at.to_rfc3339());
+    if let Some(t) = job.submitted_at {
+        println!("  submitted      {}", t.to_rfc3339());
+    }
+    if let Some(t) = job.finished_at {
+        println!("  finished       {}", t.to_rfc3339());
+    }
+    if let Some(s) = &job.snapshot {
+        println!(
+            "  last status    {} (vendor status {})",
+            s.status, s.vendor_status.code
+        );
+    }
+    if let Some(e) = &job.error {
+        let code = e
+            .vendor_code
+            .as_deref()
+            .map(|c| format!(" [vendor code {c}]"))
+            .unwrap_or_default();
+        println!("  error          {}: {}{code}", e.kind, e.message);
+    }
+    for a in &job.artifacts {
+        let expires = a
+            .expires_at
+            .map_or("expiry unknown".to_owned(), |t| format!("expires {t}"));
+        println!(
+            "  artifact {:?}: {} ({expires})",
+            a.kind,
+            crate::commands::tasks::shown_url(&a.url)
+        );
+    }
+    if job.state == JobState::Unknown {
+        println!(
+            "  → the vendor may hold this job and bill it: look it up in the vendor console (our id {} \
+             is in the request where the vendor has a field for it) before submitting it again",
+            job.id
+        );
+    }
+    if !job.artifacts.is_empty() {
+        println!("(URLs shown without their signed query; use --output json for the full URLs)");
+    }
+    Ok(exit::OK)
+}
+
+/// `mediatask enqueue`.
+pub(crate) async fn enqueue(global: &Global, provider: &str, kind: &str, input: &str) -> CliResult {
+    let request = read_request(input)?;
+    // Validate the provider and kind now, not when a worker picks the job up.
+    setup::task_for(global, provider, kind)?;
+    let entry = setup::provider_entry(global, provider)?;
+    let store = journal::require(global, "`mediatask enqueue`").await?;
+    let job = store
+        .insert(
+            NewJob::new(
+                provider,
+                kind,
+                journal::account_fingerprint(provider, &entry),
+                request,
+            )
+            .queued(),
+        )
+        .await
+        .map_err(|e| store_failure("journaling the job", e))?;
+    if global.output == Output::Json {
+        print_json(&json!({"job_id": job.id, "state": job.state}));
+    } else {
+        println!(
+            "{} queued ({provider}/{kind}); `mediatask worker` submits it",
+            job.id
+        );
+    }
+    Ok(exit::OK)
+}
+
+fn resolver(global: &Global) -> TaskResolver {
+    let global = global.clone();
+    Arc::new(move |provider: &str, kind: &str| {
+        // Unwrapped: the recovery journals through the store itself.
+        setup::raw_task_for(&global, provider, kind).map_err(|f| {
+            mediatask_core::Error::new(mediatask_core::ErrorKind::Config, f.line)
+                .with_provider(provider.to_owned())
+        })
+    })
+}
+
+fn recovery(global: &Global, store: SharedStore, grace_secs: u64) -> Recovery {
+    let mut policy = setup::wait_policy(global);
+    policy.jitter = true;
+    Recovery::new(store, resolver(global))
+        .with_wait_policy(policy)
+        .with_submitting_grace(Duration::from_secs(grace_secs))
+}
+
+/// The exit code of one outcome.
+fn outcome_code(o: &JobOutcome) -> u8 {
+    if o.succeeded() {
+        return exit::OK;
+    }
+    if let Some(e) = &o.error {
+        return exit::code_for(e.kind());
+    }
+    match o.state() {
+        Some(JobState::Failed | JobState::Cancelled | JobState::Rejected) => exit::TASK_FAILED,
+        Some(JobState::Unknown) => exit::OUTCOME_UNKNOWN,
+        _ => exit::OTHER,
+    }
+}
+
+fn show_outcome(global: &Global, o: &JobOutcome) {
+    let state = o.state().map(|s| s.as_str()).unwrap_or("unreadable");
+    if global.output == Output::Json {
+        let rec = o.record.as_ref();
+        print_json(&json!({
+            "job_id": o.job_id,
+            "state": state,
+            "provider": rec.map(|r| r.provider.clone()),
+            "kind": rec.map(|r| r.kind.clone()),
+            "task_id": rec.and_then(|r| r.vendor_task_id.clone()),
+            "artifacts": rec.map(|r| r.artifacts.len()).unwrap_or(0),
+            "error": o.error.as_ref().map(|e| json!({"kind": e.kind().as_str(), "message": e.message()}))
+                .or_else(|| rec.and_then(|r| r.error.as_ref()).filter(|_| !o.succeeded()).map(|e| json!({"kind": e.kind, "message": e.message}))),
+        }));
+        return;
+    }
+    match (&o.record, &o.error) {
+        (Some(r), _) if o.succeeded() => println!(
+            "{}  succeeded  {}/{}  {} artifact(s) — `mediatask jobs show {}`",
+            o.job_id,
+            r.provider,
+            r.kind,
+            r.artifacts.len(),
+            o.job_id
+        ),
+        (_, Some(e)) => println!(
+            "{}  {state}  {}",
+            o.job_id,
+            crate::exit::report("driving the job", e).trim_start_matches("error: ")
+        ),
+        (Some(r), None) => println!("{}", job_line(r)),
+        (None, None) => println!("{}  {state}", o.job_id),
+    }
+}
+
+/// `mediatask resume`.
+pub(crate) async fn resume(global: &Global, ids: &[String], grace_secs: u64) -> CliResult {
+    let store = journal::require(global, "`mediatask resume`").await?;
+    let recovery = recovery(global, store.clone(), grace_secs);
+    let jobs = if ids.is_empty() {
+        let mut jobs = Vec::new();
+        for r in recovery
+            .open_jobs()
+            .await
+            .map_err(|e| store_failure("listing open jobs", e))?
+        {
+            match r {
+                Ok(job) => jobs.push(job),
+                Err(e) => eprintln!("warning: skipping an unreadable journal row: {e}"),
+            }
+        }
+        jobs
+    } else {
+        let mut jobs = Vec::new();
+        for id in ids {
+            let id = parse_id(id)?;
+            jobs.push(
+                store
+                    .get(&id)
+                    .await
+                    .map_err(|e| store_failure(&format!("reading job {id}"), e))?,
+            );
+        }
+        jobs
+    };
+    if jobs.is_empty() && global.output == Output::Text {
+        println!("no open jobs to resume");
+    }
+    let mut worst = exit::OK;
+    let mut outcomes = recovery.resume(jobs);
+    while let Some(o) = outcomes.next().await {
+        show_outcome(global, &o);
+        let code = outcome_code(&o);
+        if worst == exit::OK {
+            worst = code;
+        }
+    }
+    Ok(worst)
+}
+
+/// `mediatask worker`.
+pub(crate) async fn worker(
+    global: &Global,
+    until_idle: bool,
+    grace_secs: u64,
+    idle_poll_ms: u64,
+) -> CliResult {
+    let store = journal::require(global, "`mediatask worker`").await?;
+    let recovery = recovery(global, store.clone(), grace_secs);
+    let mut worst = exit::OK;
+    loop {
+        let now = chrono::Utc::now();
+        let open: Vec<JobRecord> = store
+            .list(&JobFilter::open())
+            .await
+            .map_err(|e| store_failure("listing open jobs", e))?
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
+        if open.is_empty() && until_idle {
+            return Ok(worst);
+        }
+        let grace = chrono::Duration::seconds(grace_secs as i64);
+        let due: Vec<JobRecord> = open
+            .into_iter()
+            .filter(|j| match j.state {
+                JobState::Queued => j.next_poll_at.is_none_or(|t| t <= now),
+                JobState::Submitting => j.updated_at + grace <= now,
+                _ => true,
+            })
+            .collect();
+        if due.is_empty() {
+            tokio::time::sleep(Duration::from_millis(idle_poll_ms.max(10))).await;
+            continue;
+        }
+        let mut outcomes = recovery.resume(due);
+        while let Some(o) = outcomes.next().await {
+            let requeued = o.state() == Some(JobState::Queued);
+            if !requeued {
+                show_outcome(global, &o);
+                let code = outcome_code(&o);
+                if worst == exit::OK {
+                    worst = code;
+                }
+            }
+        }
+    }
+}

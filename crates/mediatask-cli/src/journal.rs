@@ -1,0 +1,186 @@
+//! The CLI's job journal: on by default (SQLite in the platform data directory), `--store URL`
+//! / `MEDIATASK_STORE` to choose another (`sqlite:PATH`, `postgres://…`), `--no-store` to opt
+//! out. Opened once per command that runs jobs; every task those commands build is wrapped in
+//! [`mediatask_store::Journaled`], and a job id is accepted wherever a handle is.
+
+use crate::cli::Global;
+use crate::exit::{CliResult, Failure};
+use mediatask_core::{DynMediaTask, TaskHandle};
+use mediatask_store::{JobId, JobRecord, JournalOptions, Journaled, SharedStore, redact_url};
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, OnceLock};
+
+/// The store of this process, once opened (`None` inside: `--no-store`).
+static STORE: OnceLock<Option<SharedStore>> = OnceLock::new();
+
+/// The default store URL: `sqlite:<data dir>/mediatask/jobs.db` (`$XDG_DATA_HOME` on Linux).
+pub(crate) fn default_store_url() -> CliResult<String> {
+    use etcetera::BaseStrategy;
+    let base = etcetera::choose_base_strategy().map_err(|e| {
+        Failure::input(format!(
+            "cannot find a data directory for the job journal ({e}); pass --store sqlite:PATH or --no-store"
+        ))
+    })?;
+    let path = base.data_dir().join("mediatask").join("jobs.db");
+    Ok(format!("sqlite:{}", path.display()))
+}
+
+/// Open the store the flags ask for (once per process) and return it.
+pub(crate) async fn open(global: &Global) -> CliResult<Option<SharedStore>> {
+    if let Some(s) = STORE.get() {
+        return Ok(s.clone());
+    }
+    let store = if global.no_store {
+        None
+    } else {
+        let url = match &global.store {
+            Some(url) => url.clone(),
+            None => default_store_url()?,
+        };
+        let store = mediatask_store::open(&url).await.map_err(|e| {
+            let code = match e {
+                mediatask_store::StoreError::Config(_)
+                | mediatask_store::StoreError::SchemaTooNew { .. } => crate::exit::INVALID_INPUT,
+                _ => crate::exit::OTHER,
+            };
+            Failure::other(
+                code,
+                format!(
+                    "cannot open the job journal {}: {e} — fix --store / MEDIATASK_STORE, or pass --no-store to run without one (a crash then loses track of submitted jobs)",
+                    redact_url(&url)
+                ),
+            )
+        })?;
+        Some(store)
+    };
+    Ok(STORE.get_or_init(|| store).clone())
+}
+
+/// Open the store for a command that only records what it sees: a store that cannot be
+/// opened is a warning, and the command runs unjournaled.
+pub(crate) async fn open_optional(global: &Global) {
+    if let Err(f) = open(global).await {
+        eprintln!(
+            "warning: {} (continuing without the journal)",
+            f.line.trim_start_matches("error: ")
+        );
+        let _ = STORE.set(None);
+    }
+}
+
+/// The store, when one was opened (see [`open`]).
+pub(crate) fn current() -> Option<SharedStore> {
+    STORE.get().cloned().flatten()
+}
+
+/// The store, or an input error for commands that need one.
+pub(crate) async fn require(global: &Global, what: &str) -> CliResult<SharedStore> {
+    open(global).await?.ok_or_else(|| {
+        Failure::input(format!(
+            "{what} needs the job journal, and --no-store turned it off"
+        ))
+    })
+}
+
+/// The vendor account's fingerprint: provider, endpoint and the non-secret key id (or a hash
+/// of the API key where the key is all there is) — never the secret itself.
+pub(crate) fn account_fingerprint(provider: &str, entry: &serde_json::Value) -> String {
+    let field = |k: &str, env: &str| {
+        entry
+            .get(k)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .or_else(|| std::env::var(env).ok())
+            .unwrap_or_default()
+    };
+    let id = match provider {
+        "tencent-vod" => field("secret_id", "TENCENTCLOUD_SECRET_ID"),
+        "softsugar" => field("app_id", "SOFTSUGAR_APP_ID"),
+        "xjc" => field("access_key", "XJC_ACCESS_KEY"),
+        "reccloud" => field("api_key", "RECCLOUD_API_KEY"),
+        "vozo" => field("api_key", "VOZO_API_KEY"),
+        _ => String::new(),
+    };
+    let base = entry
+        .get("base_url")
+        .and_then(|v| v.as_str())
+        .unwrap_or("default");
+    let digest = Sha256::digest(format!("{provider}\n{base}\n{id}").as_bytes());
+    format!("{provider}:{}", &hex::encode(digest)[..16])
+}
+
+/// `task` wrapped in the journal when one is open.
+pub(crate) fn wrap(
+    task: Arc<dyn DynMediaTask>,
+    provider: &str,
+    entry: &serde_json::Value,
+) -> Arc<dyn DynMediaTask> {
+    match current() {
+        Some(store) => Arc::new(Journaled::dynamic(task, store).with_options(
+            JournalOptions::default().with_account(account_fingerprint(provider, entry)),
+        )),
+        None => task,
+    }
+}
+
+/// A handle argument that is a job id: the job's record from the store.
+pub(crate) async fn job_for_argument(global: &Global, arg: &str) -> CliResult<Option<JobRecord>> {
+    let Ok(id) = arg.trim().parse::<JobId>() else {
+        return Ok(None);
+    };
+    let store = require(global, "a job id").await?;
+    store.get(&id).await.map(Some).map_err(|e| match e {
+        mediatask_store::StoreError::NotFound(_) => Failure::other(
+            crate::exit::NOT_FOUND,
+            format!("{e} — `mediatask jobs` lists the journaled jobs"),
+        ),
+        e => Failure::other(crate::exit::OTHER, format!("reading job {id}: {e}")),
+    })
+}
+
+/// The handle of a journaled job, or a clear error saying why it has none yet.
+pub(crate) fn handle_of(job: &JobRecord) -> CliResult<TaskHandle> {
+    job.handle.clone().ok_or_else(|| {
+        let why = match job.state {
+            mediatask_store::JobState::Queued => {
+                "it is queued and not submitted yet (`mediatask worker` submits it)".to_owned()
+            }
+            mediatask_store::JobState::Submitting => {
+                "its submit is in flight or was interrupted (`mediatask resume` reconciles it)"
+                    .to_owned()
+            }
+            mediatask_store::JobState::Unknown => {
+                "its submit's outcome is unknown (see `mediatask jobs show`)".to_owned()
+            }
+            s => format!("it is {s}"),
+        };
+        Failure::other(
+            crate::exit::NOT_FOUND,
+            format!("job {} has no vendor task: {why}", job.id),
+        )
+    })
+}
+
+/// A handle argument: a job id from the journal, or a handle (inline JSON, a file, `-`).
+pub(crate) async fn read_handle(global: &Global, source: &str) -> CliResult<TaskHandle> {
+    match job_for_argument(global, source).await? {
+        Some(job) => handle_of(&job),
+        None => crate::inputs::read_handle(source),
+    }
+}
+
+/// Tell the user which journal entry a fresh handle is (stderr, so stdout stays the handle).
+pub(crate) async fn announce(handle: &TaskHandle) {
+    let Some(store) = current() else {
+        return;
+    };
+    if let Ok(Some(job)) = store
+        .find_by_vendor_task(&handle.provider, &handle.task_id)
+        .await
+    {
+        eprintln!(
+            "journaled as job {} (`mediatask jobs show {}`; any command taking a handle takes it)",
+            job.id, job.id
+        );
+    }
+}
