@@ -1,6 +1,8 @@
 //! [`HttpConfig`]: timeouts, body cap, retry budget and rate limits of one vendor client.
 
+use crate::gate::RateGate;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Retry budget and backoff for idempotent calls (and provably-unsent or deduped submits).
@@ -95,6 +97,47 @@ pub struct LimitConfig {
     /// suits vendors that meter in sub-second buckets. `1 s` (or more) turns spreading off:
     /// all N places of a window may then be taken at once.
     pub burst_window: Duration,
+    /// Share the rate limits with every process (or transport) that uses the same gate and
+    /// account key ([`LimitConfig::with_shared_gate`]). `None` (default): the limits count the
+    /// requests of this transport only, in memory.
+    pub shared_gate: Option<SharedGate>,
+}
+
+/// A rate gate shared with other processes, and the account key this transport's limits count
+/// under in it (see [`crate::gate`]).
+///
+/// ```
+/// use mediatask_http::{LocalGate, SharedGate};
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// let shared = SharedGate::new(Arc::new(LocalGate::new()), "acct-1");
+/// assert_eq!(shared.account, "acct-1");
+/// assert_eq!(shared.max_hold, Duration::from_secs(120));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SharedGate {
+    /// The gate every process of the account asks.
+    pub gate: Arc<dyn RateGate>,
+    /// The account's key in the gate (e.g. a fingerprint of the API key; never the key
+    /// itself). Processes sharing one vendor account must use the same key. The gate keys are
+    /// `provider:account` and `provider:account:action` for an action with its own limit.
+    pub account: String,
+    /// How long a place may stay "in flight" when its release never arrives (the process died
+    /// mid-request); afterwards it counts as answered then. The transport raises it to at
+    /// least its connect + request timeout. Default 120 s.
+    pub max_hold: Duration,
+}
+
+impl SharedGate {
+    /// `gate`, counting under `account`.
+    pub fn new(gate: Arc<dyn RateGate>, account: impl Into<String>) -> Self {
+        SharedGate {
+            gate,
+            account: account.into(),
+            max_hold: Duration::from_secs(120),
+        }
+    }
 }
 
 impl Default for LimitConfig {
@@ -108,6 +151,7 @@ impl Default for LimitConfig {
             task_slot_wait: Duration::from_secs(600),
             window_margin: Duration::from_millis(20),
             burst_window: Duration::from_millis(100),
+            shared_gate: None,
         }
     }
 }
@@ -152,6 +196,41 @@ impl LimitConfig {
     /// ```
     pub fn with_burst_window(mut self, d: Duration) -> Self {
         self.burst_window = d;
+        self
+    }
+    /// Share the rate limits through `gate` under `account`: every transport and process
+    /// configured with the same gate and account counts against one budget (`mediatask-store`
+    /// has SQLite, PostgreSQL and Redis gates). Waiting for the gate counts against the
+    /// caller's deadline; a gate that cannot be reached fails the request with
+    /// `ErrorKind::Unavailable` before anything is sent.
+    ///
+    /// ```
+    /// use mediatask_http::{LimitConfig, LocalGate};
+    /// use std::sync::Arc;
+    /// let limits = LimitConfig::default()
+    ///     .with_requests_per_second(Some(2))
+    ///     .with_shared_gate(Arc::new(LocalGate::new()), "acct-1");
+    /// assert_eq!(limits.shared_gate.unwrap().account, "acct-1");
+    /// ```
+    pub fn with_shared_gate(mut self, gate: Arc<dyn RateGate>, account: impl Into<String>) -> Self {
+        self.shared_gate = Some(SharedGate::new(gate, account));
+        self
+    }
+    /// Set [`SharedGate::max_hold`] (no effect without a shared gate).
+    ///
+    /// ```
+    /// use mediatask_http::{LimitConfig, LocalGate};
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    /// let limits = LimitConfig::default()
+    ///     .with_shared_gate(Arc::new(LocalGate::new()), "acct-1")
+    ///     .with_shared_hold(Duration::from_secs(300));
+    /// assert_eq!(limits.shared_gate.unwrap().max_hold, Duration::from_secs(300));
+    /// ```
+    pub fn with_shared_hold(mut self, d: Duration) -> Self {
+        if let Some(shared) = self.shared_gate.as_mut() {
+            shared.max_hold = d;
+        }
         self
     }
     /// How many of `per_second` requests may be admitted within one burst window (at least 1;
@@ -222,6 +301,19 @@ impl HttpConfig {
     /// Set the limits.
     pub fn with_limits(mut self, l: LimitConfig) -> Self {
         self.limits = l;
+        self
+    }
+    /// Share the rate limits through `gate` under `account` (see
+    /// [`LimitConfig::with_shared_gate`]).
+    ///
+    /// ```
+    /// use mediatask_http::{HttpConfig, LocalGate};
+    /// use std::sync::Arc;
+    /// let config = HttpConfig::default().with_shared_gate(Arc::new(LocalGate::new()), "acct-1");
+    /// assert!(config.limits.shared_gate.is_some());
+    /// ```
+    pub fn with_shared_gate(mut self, gate: Arc<dyn RateGate>, account: impl Into<String>) -> Self {
+        self.limits = self.limits.with_shared_gate(gate, account);
         self
     }
 }

@@ -9,8 +9,13 @@
 //!
 //! Admissions are also spread over the second: at most ⌈N/10⌉ in any 100 ms by default
 //! (`LimitConfig::burst_window`), so N waiting requests do not all leave at once (ADR 0004).
+//!
+//! With a shared gate (`LimitConfig::with_shared_gate`) the same rules are decided by a
+//! [`RateGate`] that other processes ask too (ADR 0006): requests still queue FIFO per limit
+//! set inside this process, and only the head of a queue asks the gate.
 
 use crate::config::LimitConfig;
+use crate::gate::{GateError, GatePermit, GateRequest, RateGate, RateLimit};
 use mediatask_core::{Error, ErrorKind, Operation, Result, Runtime};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -34,9 +39,63 @@ pub struct Limiter {
     turnstiles: HashMap<String, tokio::sync::Mutex<()>>,
     pools: HashMap<String, Arc<Semaphore>>,
     bound: Mutex<HashMap<String, OwnedSemaphorePermit>>,
+    /// The shared gate deciding admissions instead of `windows`, when configured.
+    shared: Option<SharedPath>,
 }
 
 const GLOBAL: &str = "";
+
+/// Admission through a shared [`RateGate`]: the gate request of each limit set, built once.
+#[derive(Debug)]
+struct SharedPath {
+    gate: Arc<dyn RateGate>,
+    /// Requests for actions without a limit of their own (the account-wide limit only).
+    account: Option<GateRequest>,
+    /// Requests for actions with a limit of their own (and the account-wide one, if set).
+    actions: HashMap<String, GateRequest>,
+}
+
+impl SharedPath {
+    fn new(provider: &str, config: &LimitConfig) -> Option<Self> {
+        let shared = config.shared_gate.as_ref()?;
+        let window = WINDOW + config.window_margin;
+        let limit = |key: String, n: u32| {
+            RateLimit::per_second(key, n)
+                .with_window(window)
+                .with_burst(config.burst_for(n), config.burst_window)
+        };
+        let account_key = format!("{provider}:{}", shared.account);
+        let account_limit = config
+            .requests_per_second
+            .map(|n| limit(account_key.clone(), n));
+        let actions = config
+            .action_requests_per_second
+            .iter()
+            .map(|(action, n)| {
+                let mut limits: Vec<RateLimit> = account_limit.iter().cloned().collect();
+                limits.push(limit(format!("{account_key}:{action}"), *n));
+                (action.clone(), GateRequest::new(limits, shared.max_hold))
+            })
+            .collect();
+        Some(SharedPath {
+            gate: shared.gate.clone(),
+            account: account_limit.map(|l| GateRequest::new(vec![l], shared.max_hold)),
+            actions,
+        })
+    }
+
+    fn request_for(&self, action: &str) -> Option<&GateRequest> {
+        self.actions.get(action).or(self.account.as_ref())
+    }
+}
+
+/// A place taken for one request.
+enum Place {
+    /// In this limiter's own windows: the window keys and the entry id.
+    Local((Vec<String>, u64)),
+    /// In the shared gate.
+    Shared(GatePermit),
+}
 
 /// What [`Limiter::try_place`] found.
 enum Placement {
@@ -65,6 +124,9 @@ struct Entry {
 #[must_use = "hold the admission until the request's answer arrived"]
 pub struct Admission {
     place: Option<(Arc<Limiter>, Vec<String>, u64)>,
+    /// A place in a shared gate, released when dropped.
+    #[allow(dead_code)] // held for its `Drop`
+    shared: Option<GatePermit>,
 }
 
 impl Drop for Admission {
@@ -92,6 +154,7 @@ impl Limiter {
         let turnstiles = limit_keys()
             .map(|key| (key, tokio::sync::Mutex::new(())))
             .collect();
+        let shared = SharedPath::new(provider, &config);
         Limiter {
             provider,
             config,
@@ -102,6 +165,7 @@ impl Limiter {
             turnstiles,
             pools,
             bound: Mutex::new(HashMap::new()),
+            shared,
         }
     }
 
@@ -125,8 +189,10 @@ impl Limiter {
     /// now (for callers that do not track completion; the transport uses [`Limiter::admit`]).
     /// Fails with `Timeout` (nothing sent) when that moment is past `deadline`.
     pub async fn acquire(&self, action: &str, deadline: Option<Instant>) -> Result<()> {
-        if let Some((keys, id)) = self.admit_inner(action, deadline).await? {
-            self.finish(&keys, id);
+        match self.admit_inner(action, deadline).await? {
+            Some(Place::Local((keys, id))) => self.finish(&keys, id),
+            Some(Place::Shared(permit)) => drop(permit), // answered at once
+            None => {}
         }
         Ok(())
     }
@@ -143,9 +209,19 @@ impl Limiter {
         action: &str,
         deadline: Option<Instant>,
     ) -> Result<Admission> {
-        let place = self.admit_inner(action, deadline).await?;
-        Ok(Admission {
-            place: place.map(|(keys, id)| (self.clone(), keys, id)),
+        Ok(match self.admit_inner(action, deadline).await? {
+            Some(Place::Local((keys, id))) => Admission {
+                place: Some((self.clone(), keys, id)),
+                shared: None,
+            },
+            Some(Place::Shared(permit)) => Admission {
+                place: None,
+                shared: Some(permit),
+            },
+            None => Admission {
+                place: None,
+                shared: None,
+            },
         })
     }
 
@@ -154,11 +230,7 @@ impl Limiter {
             && self.config.action_requests_per_second.is_empty()
     }
 
-    async fn admit_inner(
-        &self,
-        action: &str,
-        deadline: Option<Instant>,
-    ) -> Result<Option<(Vec<String>, u64)>> {
+    async fn admit_inner(&self, action: &str, deadline: Option<Instant>) -> Result<Option<Place>> {
         if self.is_unlimited() {
             return Ok(None); // no rate limit configured: no lock, no allocation
         }
@@ -172,14 +244,44 @@ impl Limiter {
             Some(turnstile) => Some(self.wait_turn(turnstile, action, deadline).await?),
             None => None,
         };
+        if let Some(shared) = &self.shared {
+            // the head of this process's queue asks the shared gate (boxed like below)
+            return Box::pin(self.admit_shared(shared, action, deadline))
+                .await
+                .map(|permit| permit.map(Place::Shared));
+        }
         if let Placement::Admitted(place) = self.try_place(&limits) {
-            return Ok(Some(place)); // a place was free: no waiting, no allocation
+            return Ok(Some(Place::Local(place))); // a place was free: no waiting, no allocation
         }
         // Boxed: only the head of a queue gets here, while everyone behind it holds just the
         // small queue-waiting state above.
         Box::pin(self.wait_as_head(&limits, action, deadline))
             .await
-            .map(Some)
+            .map(|place| Some(Place::Local(place)))
+    }
+
+    /// Ask the shared gate for a place (in real time: the gate decides by its own clock), at
+    /// most until `deadline`. A gate that cannot be reached fails closed: `Unavailable`,
+    /// nothing sent.
+    async fn admit_shared(
+        &self,
+        shared: &SharedPath,
+        action: &str,
+        deadline: Option<Instant>,
+    ) -> Result<Option<GatePermit>> {
+        let Some(request) = shared.request_for(action) else {
+            return Ok(None);
+        };
+        // the deadline is on the runtime's clock; the gate waits in real time
+        let deadline = deadline
+            .map(|d| Instant::now() + d.saturating_duration_since(self.runtime.clock.now()));
+        match shared.gate.admit(request, deadline).await {
+            Ok(permit) => Ok(Some(permit)),
+            Err(GateError::Deadline { .. }) => Err(self.deadline_error(action)),
+            Err(e) => Err(Error::new(ErrorKind::Unavailable, e.to_string())
+                .with_provider(self.provider)
+                .with_source(e)),
+        }
     }
 
     /// Take a place in every window of `limits` if each has one free now (and its burst window

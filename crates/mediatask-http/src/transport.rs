@@ -127,11 +127,14 @@ impl Transport {
                     .with_provider(provider)
                     .with_source(e.without_url())
             })?;
-        let limiter = Arc::new(Limiter::new(
-            provider,
-            config.limits.clone(),
-            runtime.clone(),
-        ));
+        let mut limits = config.limits.clone();
+        if let Some(shared) = limits.shared_gate.as_mut() {
+            // a place in flight is held at least as long as any attempt may take
+            shared.max_hold = shared
+                .max_hold
+                .max(config.connect_timeout + config.request_timeout);
+        }
+        let limiter = Arc::new(Limiter::new(provider, limits, runtime.clone()));
         Ok(Transport {
             inner: Arc::new(Inner {
                 client,
