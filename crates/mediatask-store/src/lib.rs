@@ -37,6 +37,36 @@
 //! # });
 //! ```
 
+//! A journaled task end to end (SQLite in a temporary directory; the task here is the testkit's
+//! scripted fake vendor):
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")]
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use mediatask_core::{MediaTaskExt, TaskSnapshot, TaskStatus, VendorStatus, WaitPolicy};
+//! use mediatask_store::{JobState, Journaled, TaskStore};
+//! use mediatask_testkit::ScriptedTask;
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let store = mediatask_store::open(&format!("sqlite:{}", dir.path().join("jobs.db").display()))
+//!     .await
+//!     .unwrap();
+//! let vendor = ScriptedTask::new(vec![Ok(TaskSnapshot::new(
+//!     TaskStatus::Succeeded,
+//!     VendorStatus::new("done"),
+//! ))]);
+//! let task = Journaled::new(vendor, store.clone());
+//! let mut policy = WaitPolicy::default();
+//! policy.min_delay = std::time::Duration::from_millis(1);
+//! task.run(serde_json::json!({"text": "hello"}), &policy).await.unwrap();
+//! let jobs = store.list(&mediatask_store::JobFilter::all()).await.unwrap();
+//! let job = jobs[0].as_ref().unwrap();
+//! assert_eq!(job.state, JobState::Succeeded);
+//! assert!(job.result.is_some());
+//! assert!(store.open_jobs().await.unwrap().is_empty());
+//! # });
+//! ```
+
 mod error;
 mod journaled;
 mod record;

@@ -59,6 +59,12 @@ pub trait TaskStore: Send + Sync + Debug {
     /// Jobs matching `filter`, oldest first; one entry per row (corrupt rows are errors).
     async fn list(&self, filter: &JobFilter) -> StoreResult<Vec<StoreResult<JobRecord>>>;
 
+    /// The jobs that can still move without a human (queued, submitting, submitted, running),
+    /// oldest first: what [`crate::recover::Recovery`] drives.
+    async fn open_jobs(&self) -> StoreResult<Vec<StoreResult<JobRecord>>> {
+        self.list(&JobFilter::open()).await
+    }
+
     /// The schema version applied in the database.
     async fn schema_version(&self) -> StoreResult<i64>;
 
