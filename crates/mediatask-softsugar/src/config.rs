@@ -52,6 +52,16 @@ pub struct SoftSugarConfig {
     /// While a task is queued, also read its queue position from `listWithQueue` (one extra
     /// idempotent call per queued poll).
     pub poll_queue_info: bool,
+    /// Inside a journal's scope ([`mediatask_core::journal::with_client_job_id`]), put the job
+    /// id into the submit's name field (`materialName`, or `videoName` for video synthesis): an
+    /// empty name becomes the job id, any other name gets ` [<job id>]` appended
+    /// ([`crate::tasks::tagged_name`]). A journal's recovery finds a submit whose answer was
+    /// lost by that id in `listWithQueue`; with this off it cannot (`CannotTell`, the job is
+    /// parked). Default `true`. Do not switch it off while journaled submits may be in flight.
+    pub tag_names_with_job_id: bool,
+    /// The longest name to send when tagging (characters): the caller's part is shortened to
+    /// fit, never the job id. The seed documents no limit for these fields; default `None`.
+    pub tagged_name_max_chars: Option<usize>,
     /// Timeouts, retries and limits.
     pub http: HttpConfig,
 }
@@ -69,6 +79,8 @@ impl fmt::Debug for SoftSugarConfig {
             .field("delete_style", &self.delete_style)
             .field("transcode_algo_type", &self.transcode_algo_type)
             .field("poll_queue_info", &self.poll_queue_info)
+            .field("tag_names_with_job_id", &self.tag_names_with_job_id)
+            .field("tagged_name_max_chars", &self.tagged_name_max_chars)
             .field("http", &self.http)
             .finish()
     }
@@ -87,6 +99,8 @@ impl Default for SoftSugarConfig {
             delete_style: DeleteStyle::default(),
             transcode_algo_type: None,
             poll_queue_info: true,
+            tag_names_with_job_id: true,
+            tagged_name_max_chars: None,
             http: HttpConfig::default(),
         }
     }
@@ -151,6 +165,17 @@ impl SoftSugarConfig {
     /// Enable or disable queue-position lookups while polling.
     pub fn with_poll_queue_info(mut self, on: bool) -> Self {
         self.poll_queue_info = on;
+        self
+    }
+    /// Enable or disable putting the journal's job id into submit names (see
+    /// [`SoftSugarConfig::tag_names_with_job_id`]).
+    pub fn with_tag_names_with_job_id(mut self, on: bool) -> Self {
+        self.tag_names_with_job_id = on;
+        self
+    }
+    /// Cap the length of tagged names (see [`SoftSugarConfig::tagged_name_max_chars`]).
+    pub fn with_tagged_name_max_chars(mut self, max: Option<usize>) -> Self {
+        self.tagged_name_max_chars = max;
         self
     }
     /// Set the HTTP configuration.
@@ -218,6 +243,8 @@ struct RawConfig {
     delete_style: Option<DeleteStyle>,
     transcode_algo_type: Option<i64>,
     poll_queue_info: Option<bool>,
+    tag_names_with_job_id: Option<bool>,
+    tagged_name_max_chars: Option<usize>,
     requests_per_second: Option<u32>,
     max_concurrent_tasks: BTreeMap<String, usize>,
     request_timeout_secs: Option<u64>,
@@ -254,6 +281,10 @@ impl RawConfig {
         if let Some(q) = self.poll_queue_info {
             cfg.poll_queue_info = q;
         }
+        if let Some(t) = self.tag_names_with_job_id {
+            cfg.tag_names_with_job_id = t;
+        }
+        cfg.tagged_name_max_chars = self.tagged_name_max_chars;
         let mut limits: LimitConfig = cfg
             .http
             .limits

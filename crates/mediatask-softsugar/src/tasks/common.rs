@@ -303,23 +303,35 @@ impl Common {
 /// `result` are the shared ones.
 ///
 /// - `media_task_via_common!(Task, Request, algo_type: Some(20), create: create_face_swap)`:
-///   `submit` validates the request, then sends it with `Client::create_face_swap` in a
-///   reserved task slot ([`Common::submit_with`]), tagging the handle with the `algoType`.
-/// - `media_task_via_common!(Task, Request, |self, request| body)`: `submit` runs `body`.
+///   `submit` puts the journal's job id into the request's name (inside a journal scope, see
+///   `super::lookup`), validates the request, then sends it with `Client::create_face_swap` in
+///   a reserved task slot ([`Common::submit_with`]), tagging the handle with the `algoType`;
+///   `find_submitted` looks the job id up in `listWithQueue`.
+/// - `media_task_via_common!(Task, Request, |self, request| body, find: |self, intent| body)`:
+///   `submit` and `find_submitted` run the bodies.
 ///
 /// A macro because the trait is foreign (no blanket impl over a local trait is allowed) and
 /// `#[async_trait]` must see every method of the impl at once.
 macro_rules! media_task_via_common {
     ($task:ty, $request:ty, algo_type: $algo_type:expr, create: $create:ident) => {
         $crate::tasks::common::media_task_via_common!($task, $request, |self, request| {
+            let mut request = request;
+            $crate::tasks::lookup::tag_with_job_id(self.common.client.config(), &mut request);
             request.validate()?;
             let client = self.common.client.clone();
             self.common
                 .submit_with($algo_type, async move { client.$create(&request).await })
                 .await
+        }, find: |self, intent| {
+            $crate::tasks::lookup::find_by_name::<$request>(&self.common, $algo_type, intent).await
         });
     };
-    ($task:ty, $request:ty, |$this:ident, $req:ident| $submit:expr) => {
+    (
+        $task:ty,
+        $request:ty,
+        |$this:ident, $req:ident| $submit:expr,
+        find: |$fthis:ident, $intent:ident| $find:expr
+    ) => {
         #[async_trait::async_trait]
         impl mediatask_core::MediaTask for $task {
             type Request = $request;
@@ -360,6 +372,13 @@ macro_rules! media_task_via_common {
                 snapshot: &mediatask_core::TaskSnapshot,
             ) -> mediatask_core::Result<$crate::tasks::TaskOutput> {
                 self.common.result_from_snapshot(handle, snapshot).await
+            }
+
+            async fn find_submitted(
+                &$fthis,
+                $intent: &mediatask_core::journal::SubmitIntent,
+            ) -> mediatask_core::Result<mediatask_core::journal::SubmitLookup> {
+                $find
             }
         }
     };

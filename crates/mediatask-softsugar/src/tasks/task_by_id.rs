@@ -80,4 +80,6 @@ impl TaskById {
 media_task_via_common!(TaskById, TaskByIdRequest, |self, request| {
     let (record, _) = self.common.fetch(request.id).await?;
     Ok(self.common.handle(record.id, record.algo_type))
+}, find: |self, intent| {
+    super::lookup::find_adopted(&self.common, intent).await
 });
