@@ -54,6 +54,15 @@ pub enum StoreError {
         /// What the store holds.
         actual: JobState,
     },
+    /// The write carried a lease's fencing number, and another worker has claimed the job
+    /// since (or the lease expired): this worker must stop driving it.
+    #[error("job {id}: the lease (fencing number {seq}) was lost to another worker")]
+    LeaseLost {
+        /// The job.
+        id: JobId,
+        /// The fencing number the writer held.
+        seq: i64,
+    },
     /// A row that does not decode (hand-edited or corrupt); nothing was deleted.
     #[error("job {id}: stored field `{field}` is corrupt ({detail}); the row was left as it is")]
     Corrupt {

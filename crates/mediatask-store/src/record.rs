@@ -305,6 +305,8 @@ pub struct JobChange {
     pub count_attempt: bool,
     /// Count one more recovery attempt.
     pub count_recovery: bool,
+    /// Write only if the job's fencing number is still this one (a lease's `seq`).
+    pub fence: Option<i64>,
 }
 
 impl JobChange {
@@ -350,6 +352,11 @@ impl JobChange {
     /// Count a recovery attempt.
     pub fn count_recovery(mut self) -> Self {
         self.count_recovery = true;
+        self
+    }
+    /// Write only under this lease's fencing number.
+    pub fn fenced(mut self, seq: i64) -> Self {
+        self.fence = Some(seq);
         self
     }
 }

@@ -56,6 +56,33 @@ pub trait TaskStore: Send + Sync + Debug {
     async fn amend(&self, id: &JobId, state: JobState, change: JobChange)
     -> StoreResult<JobRecord>;
 
+    /// Claim up to `limit` open jobs that are due (`next_poll_at` passed) and not under a live
+    /// lease, for `owner`, for `lease_for` (by the database's clock). Each claim bumps the job's
+    /// fencing number (`Lease::seq`): writes made under the lease carry it
+    /// ([`JobChange::fenced`]) and fail with [`StoreError::LeaseLost`] once another worker has
+    /// claimed the job. A `submitting` job is claimable only once `submitting_grace` old.
+    /// PostgreSQL claimers skip each other's rows (`FOR UPDATE SKIP LOCKED`); on SQLite one
+    /// `UPDATE … RETURNING` holds the write lock.
+    async fn claim_due(
+        &self,
+        owner: &str,
+        lease_for: std::time::Duration,
+        limit: u32,
+        submitting_grace: std::time::Duration,
+    ) -> StoreResult<Vec<StoreResult<JobRecord>>>;
+
+    /// Extend a lease still held (same owner and fencing number, not expired).
+    async fn renew_lease(
+        &self,
+        id: &JobId,
+        owner: &str,
+        seq: i64,
+        lease_for: std::time::Duration,
+    ) -> StoreResult<()>;
+
+    /// Give up a lease still held (the job is claimable at once).
+    async fn release_lease(&self, id: &JobId, owner: &str, seq: i64) -> StoreResult<()>;
+
     /// Jobs matching `filter`, oldest first; one entry per row (corrupt rows are errors).
     async fn list(&self, filter: &JobFilter) -> StoreResult<Vec<StoreResult<JobRecord>>>;
 

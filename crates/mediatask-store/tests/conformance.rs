@@ -310,7 +310,7 @@ async fn reopen_keeps_everything(target: Target) {
     store.close().await;
     let again = target.open().await;
     assert_eq!(again.get(&job.id).await.unwrap(), job);
-    assert_eq!(again.schema_version().await.unwrap(), 1);
+    assert_eq!(again.schema_version().await.unwrap(), 2);
 }
 
 async fn a_newer_schema_is_refused(target: Target) {
@@ -330,7 +330,7 @@ async fn a_newer_schema_is_refused(target: Target) {
             e,
             StoreError::SchemaTooNew {
                 found: 9999,
-                supported: 1
+                supported: 2
             }
         ),
         "{e}"
@@ -397,6 +397,133 @@ async fn corrupt_rows_are_reported_and_kept(target: Target) {
     assert_eq!(target.count_rows().await, 3);
 }
 
+async fn leases_are_exclusive_fenced_and_expire(target: Target) {
+    use std::collections::HashSet;
+    use std::time::Duration;
+    let store = target.open().await;
+    let mut ids = HashSet::new();
+    for _ in 0..40 {
+        ids.insert(job_in(&store, JobState::Running).await.id);
+    }
+    let young = job_in(&store, JobState::Submitting).await;
+    // 8 claimers at once: every due job is claimed exactly once.
+    let claimers: Vec<_> = (0..8)
+        .map(|w| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let batch = store
+                        .claim_due(
+                            &format!("w{w}"),
+                            Duration::from_secs(30),
+                            3,
+                            Duration::from_secs(60),
+                        )
+                        .await
+                        .unwrap();
+                    if batch.is_empty() {
+                        return mine;
+                    }
+                    mine.extend(batch.into_iter().map(|r| r.unwrap()));
+                }
+            })
+        })
+        .collect();
+    let mut claimed = Vec::new();
+    for c in claimers {
+        claimed.extend(c.await.unwrap());
+    }
+    let claimed_ids: HashSet<_> = claimed.iter().map(|j| j.id.clone()).collect();
+    assert_eq!(claimed.len(), 40, "each job claimed once");
+    assert_eq!(
+        claimed_ids, ids,
+        "the young submitting job is left to its process"
+    );
+    assert!(!claimed_ids.contains(&young.id));
+    let job = claimed[0].clone();
+    let lease = job.lease.clone().expect("a claimed job carries its lease");
+    assert_eq!(lease.seq, 1);
+    // A fenced write under the lease passes; the same write with a stale number does not.
+    store
+        .transition(
+            &job.id,
+            JobState::Running,
+            JobState::Running,
+            JobChange::none().fenced(lease.seq),
+        )
+        .await
+        .unwrap();
+    let e = store
+        .transition(
+            &job.id,
+            JobState::Running,
+            JobState::Succeeded,
+            JobChange::none().fenced(lease.seq - 1),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::LeaseLost { .. }), "{e}");
+    assert_eq!(store.get(&job.id).await.unwrap().state, JobState::Running);
+    store
+        .renew_lease(&job.id, &lease.owner, lease.seq, Duration::from_secs(30))
+        .await
+        .unwrap();
+    // Released: claimable again at once, with a new fencing number; the old holder is fenced.
+    store
+        .release_lease(&job.id, &lease.owner, lease.seq)
+        .await
+        .unwrap();
+    let again = store
+        .claim_due(
+            "w9",
+            Duration::from_millis(200),
+            100,
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    let taken = again[0].as_ref().unwrap();
+    assert_eq!(taken.id, job.id);
+    assert_eq!(taken.lease.as_ref().unwrap().seq, 2);
+    assert!(matches!(
+        store
+            .renew_lease(&job.id, &lease.owner, lease.seq, Duration::from_secs(30))
+            .await,
+        Err(StoreError::LeaseLost { .. })
+    ));
+    assert!(matches!(
+        store
+            .transition(
+                &job.id,
+                JobState::Running,
+                JobState::Failed,
+                JobChange::none().fenced(lease.seq)
+            )
+            .await,
+        Err(StoreError::LeaseLost { .. })
+    ));
+    // An expired lease is taken over, and its holder cannot renew it.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let over = store
+        .claim_due("w10", Duration::from_secs(30), 100, Duration::ZERO)
+        .await
+        .unwrap();
+    let over: Vec<_> = over.into_iter().map(|r| r.unwrap().id).collect();
+    assert!(over.contains(&job.id), "the expired lease was taken over");
+    assert!(
+        over.contains(&young.id),
+        "with no grace, the submitting job is claimable"
+    );
+    assert!(matches!(
+        store
+            .renew_lease(&job.id, "w9", 2, Duration::from_secs(30))
+            .await,
+        Err(StoreError::LeaseLost { .. })
+    ));
+}
+
 common::both_backends!(
     every_transition_follows_the_table,
     a_stale_writer_loses_and_writes_nothing,
@@ -406,6 +533,7 @@ common::both_backends!(
     reopen_keeps_everything,
     a_newer_schema_is_refused,
     corrupt_rows_are_reported_and_kept,
+    leases_are_exclusive_fenced_and_expire,
 );
 
 /// The child half of [`two_processes_share_one_sqlite_file`]: race for the given rows.

@@ -82,8 +82,37 @@ pub(crate) fn transition_sql() -> String {
            next_poll_at_ms = CASE WHEN $16 THEN $17 ELSE next_poll_at_ms END, \
            submitted_at_ms = COALESCE(submitted_at_ms, $18), \
            finished_at_ms = COALESCE(finished_at_ms, $19) \
-         WHERE id = $1 AND state = $2 \
+         WHERE id = $1 AND state = $2 AND ($20 IS NULL OR lease_seq = $20) \
          RETURNING {COLUMNS}"
+    )
+}
+
+/// Claim due, unleased open jobs (`$1` owner, `$2` lease ms, `$3` batch, `$4` submitting
+/// grace ms); `{now}` is the backend's clock expression, `{lock}` its row-lock clause.
+pub(crate) fn claim_sql(now: &str, lock: &str) -> String {
+    format!(
+        "UPDATE mediatask_jobs SET lease_owner = $1, lease_until_ms = {now} + $2, \
+           lease_seq = lease_seq + 1 \
+         WHERE id IN ( \
+           SELECT id FROM mediatask_jobs \
+           WHERE state IN ('queued', 'submitting', 'submitted', 'running') \
+             AND (next_poll_at_ms IS NULL OR next_poll_at_ms <= {now}) \
+             AND (lease_until_ms IS NULL OR lease_until_ms < {now}) \
+             AND (state <> 'submitting' OR updated_at_ms <= {now} - $4) \
+           ORDER BY next_poll_at_ms, id LIMIT $3 {lock}) \
+         RETURNING {COLUMNS}"
+    )
+}
+
+/// Extend (`$4` > 0) or give up (`$4` = 0) a lease still held (`$1` id, `$2` owner, `$3` seq).
+pub(crate) fn lease_sql(now: &str) -> String {
+    format!(
+        "UPDATE mediatask_jobs SET \
+           lease_until_ms = CASE WHEN $4 > 0 THEN {now} + $4 ELSE NULL END, \
+           lease_owner = CASE WHEN $4 > 0 THEN lease_owner ELSE NULL END \
+         WHERE id = $1 AND lease_owner = $2 AND lease_seq = $3 \
+           AND ($4 = 0 OR lease_until_ms >= {now}) \
+         RETURNING id"
     )
 }
 
@@ -333,6 +362,30 @@ impl RawRow {
 macro_rules! impl_task_store {
     ($store:ty, $db:ty, $backend:expr) => {
         impl $store {
+            /// Renew (`ms` > 0) or release (`ms` = 0) a lease still held.
+            async fn lease_write(
+                &self,
+                id: &$crate::JobId,
+                owner: &str,
+                seq: i64,
+                ms: i64,
+            ) -> $crate::StoreResult<()> {
+                let row: Option<String> = sqlx::query_scalar(&$crate::sql::lease_sql(Self::NOW_MS))
+                    .bind(id.as_str())
+                    .bind(owner)
+                    .bind(seq)
+                    .bind(ms)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    Some(_) => Ok(()),
+                    None => Err($crate::StoreError::LeaseLost {
+                        id: id.clone(),
+                        seq,
+                    }),
+                }
+            }
+
             /// The one compare-and-set write behind `transition` and `amend`.
             async fn compare_and_set(
                 &self,
@@ -363,12 +416,20 @@ macro_rules! impl_task_store {
                         .bind(p.next_poll_at_ms)
                         .bind(p.submitted_at_ms)
                         .bind(p.finished_at_ms)
+                        .bind(change.fence)
                         .fetch_optional(self.pool_for(to == $crate::JobState::Submitting))
                         .await?;
                 match row {
                     Some(row) => row.decode(),
                     None => {
                         let actual = $crate::TaskStore::get(self, id).await?;
+                        if actual.state == from {
+                            // Only the fence can have failed: another worker holds the job.
+                            return Err($crate::StoreError::LeaseLost {
+                                id: id.clone(),
+                                seq: change.fence.unwrap_or_default(),
+                            });
+                        }
                         Err($crate::StoreError::Conflict {
                             id: id.clone(),
                             expected: from,
@@ -455,6 +516,47 @@ macro_rules! impl_task_store {
                 change: $crate::JobChange,
             ) -> $crate::StoreResult<$crate::JobRecord> {
                 self.compare_and_set(id, state, state, change).await
+            }
+
+            async fn claim_due(
+                &self,
+                owner: &str,
+                lease_for: std::time::Duration,
+                limit: u32,
+                submitting_grace: std::time::Duration,
+            ) -> $crate::StoreResult<Vec<$crate::StoreResult<$crate::JobRecord>>> {
+                let ms = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+                let rows: Vec<$crate::sql::RawRow> =
+                    sqlx::query_as(&$crate::sql::claim_sql(Self::NOW_MS, Self::SKIP_LOCKED))
+                        .bind(owner)
+                        .bind(ms(lease_for).max(1))
+                        .bind(i64::from(limit))
+                        .bind(ms(submitting_grace))
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows.into_iter().map($crate::sql::RawRow::decode).collect())
+            }
+
+            async fn renew_lease(
+                &self,
+                id: &$crate::JobId,
+                owner: &str,
+                seq: i64,
+                lease_for: std::time::Duration,
+            ) -> $crate::StoreResult<()> {
+                let ms = i64::try_from(lease_for.as_millis())
+                    .unwrap_or(i64::MAX)
+                    .max(1);
+                self.lease_write(id, owner, seq, ms).await
+            }
+
+            async fn release_lease(
+                &self,
+                id: &$crate::JobId,
+                owner: &str,
+                seq: i64,
+            ) -> $crate::StoreResult<()> {
+                self.lease_write(id, owner, seq, 0).await
             }
 
             async fn list(

@@ -124,6 +124,11 @@ impl PostgresStore {
 }
 
 impl PostgresStore {
+    /// The database server's clock in epoch ms: the one clock of every machine.
+    const NOW_MS: &'static str = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
+    /// Concurrent claimers skip each other's rows instead of waiting on them.
+    const SKIP_LOCKED: &'static str = "FOR UPDATE SKIP LOCKED";
+
     /// Every commit is durable on PostgreSQL (`synchronous_commit` as the server sets it).
     fn pool_for(&self, _durable: bool) -> &PgPool {
         &self.pool

@@ -95,6 +95,11 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
+    /// The database clock in epoch ms (every process of the machine shares it).
+    const NOW_MS: &'static str = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+    /// SQLite has no row locks: one `UPDATE` holds the write lock for its whole run.
+    const SKIP_LOCKED: &'static str = "";
+
     /// The pool for a write that must be durable before a request leaves.
     fn pool_for(&self, durable: bool) -> &SqlitePool {
         if durable { &self.durable } else { &self.pool }
