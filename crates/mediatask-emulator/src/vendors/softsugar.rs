@@ -299,10 +299,11 @@ fn task_json(ctx: &VendorCtx, task: &EmuTask, fired: &[crate::Fault]) -> Value {
         Phase::Queued { position } => json!(format!("{position}/{}", position + 1)),
         _ => Value::Null,
     };
+    let name = task_name(task);
     json!({
         "id": task.id.parse::<i64>().unwrap_or(0),
         "materialId": task.id.parse::<i64>().unwrap_or(0) + 1000,
-        "materialName": task.request.get("materialName").cloned().unwrap_or(json!("emulated")),
+        "materialName": name,
         "algoType": algo,
         "algoId": format!("emu-{algo}"),
         "algoSubType1": if algo == 14 { json!("2K") } else { Value::Null },
@@ -314,10 +315,21 @@ fn task_json(ctx: &VendorCtx, task: &EmuTask, fired: &[crate::Fault]) -> Value {
         "extendParam": null,
         "productParam": product,
         "message": message,
+        "submitTime": fmt(task.created_utc),
         "startTime": fmt(task.created_utc),
         "endTime": if phase.is_terminal() { json!(fmt(task.finished_utc(&ctx.timing))) } else { Value::Null },
         "isDelete": 0,
+        "taskInfo": json!({"createTask": {"materialName": name, "algoType": algo}}).to_string(),
     })
+}
+
+/// The name a task was created with: `materialName`, or `videoName` for the video creates
+/// (GUESS: the real list shows a video's name as `materialName`), else `emulated`.
+fn task_name(task: &EmuTask) -> Value {
+    ["materialName", "videoName"]
+        .iter()
+        .find_map(|f| task.request.get(*f).filter(|v| v.is_string()).cloned())
+        .unwrap_or(json!("emulated"))
 }
 
 async fn task_info(
@@ -364,7 +376,10 @@ async fn task_cancel(
 }
 
 /// `POST /api/2dvh/v1/task/listWithQueue` and `/listByAccount`: `{algoType, status, key,
-/// pageNo, pageSize}` → `{pagination, result}` (newest first).
+/// pageNo, pageSize}` → `{pagination, result}` (newest first). Records carry the name the task
+/// was created with (`materialName`, from `materialName` or `videoName`), `submitTime` and a
+/// `taskInfo` text holding that name, so a journal recovery can find a task by the job id in
+/// its name.
 async fn task_list(
     State(ctx): State<Arc<VendorCtx>>,
     Extension(Fired(fired)): Extension<Fired>,

@@ -6,7 +6,12 @@
 //!
 //! Actions: `CreateAigcAudioClone`, `CreateAigcVideoTask`, `CreateAigcImageTask`,
 //! `CreateAigcAudioTask`, `DescribeTaskDetail` (WAITING → PROCESSING → FINISH / ABORTED with the
-//! sub-task `ErrCode`/`ErrCodeExt`/`Progress`), `ManageTask` (`Abort`, WAITING tasks only).
+//! sub-task `ErrCode`/`ErrCodeExt`/`Progress`), `ManageTask` (`Abort`, WAITING tasks only) and
+//! `DescribeTasks` (the created tasks as `TaskSimpleInfo` with `SessionId`, oldest first;
+//! filters `SubAppId`, `Status`, `CreateTime {After, Before}`; `Limit` default 10, at most 100;
+//! `ScrollToken` = the `TaskId` of the next page's first entry, empty on the last page). Whether
+//! the real DescribeTasks lists AIGC tasks is unverified; the emulator lists them so a journal
+//! recovery can find a task by SessionId.
 
 use super::tc3;
 use crate::faults::FaultTarget;
@@ -79,7 +84,7 @@ impl Dialect for TencentDialect {
     fn classify(&self, _method: &Method, _path: &str, headers: &HeaderMap) -> FaultTarget {
         match action_of(headers) {
             a if a.starts_with("CreateAigc") => FaultTarget::Submit,
-            "DescribeTaskDetail" => FaultTarget::Poll,
+            "DescribeTaskDetail" | "DescribeTasks" => FaultTarget::Poll,
             "ManageTask" => FaultTarget::Cancel,
             _ => FaultTarget::Any,
         }
@@ -229,6 +234,7 @@ async fn handle(
     }
     match action.as_str() {
         "DescribeTaskDetail" => describe(&ctx, &req, &fired),
+        "DescribeTasks" => describe_tasks(&ctx, &req),
         "ManageTask" => manage(&ctx, &req),
         "" => error(
             "MissingParameter",
@@ -269,10 +275,7 @@ fn create(ctx: &VendorCtx, action: &str, req: &Value, fired: &[crate::Fault]) ->
             );
         }
     }
-    let sub_app = req
-        .get("SubAppId")
-        .and_then(Value::as_i64)
-        .unwrap_or(251_000_000);
+    let sub_app = sub_app_of(req);
     let id = format!("{sub_app}-{action}-{}t", uuid::Uuid::new_v4().simple());
     match ctx.create_task(id.clone(), action, req.clone(), fired) {
         Some(_) => {
@@ -343,19 +346,14 @@ fn describe(ctx: &VendorCtx, req: &Value, fired: &[crate::Fault]) -> Response {
         return error("ResourceNotFound", "The task does not exist.");
     };
     let phase = task.phase(&ctx.timing, std::time::Instant::now());
-    let (status, sub_status, progress, err_code, err_ext, message) = match &phase {
-        Phase::Queued { .. } => ("WAITING", "PROCESSING", 0, 0, String::new(), String::new()),
-        Phase::Running { progress, .. } => (
-            "PROCESSING",
-            "PROCESSING",
-            *progress,
-            0,
-            String::new(),
-            String::new(),
-        ),
-        Phase::Succeeded => ("FINISH", "FINISH", 100, 0, String::new(), String::new()),
+    let status = task_status(&phase);
+    let (sub_status, progress, err_code, err_ext, message) = match &phase {
+        Phase::Queued { .. } => ("PROCESSING", 0, 0, String::new(), String::new()),
+        Phase::Running { progress, .. } => {
+            ("PROCESSING", *progress, 0, String::new(), String::new())
+        }
+        Phase::Succeeded => ("FINISH", 100, 0, String::new(), String::new()),
         Phase::Failed { code, message } => (
-            "FINISH",
             "FINISH",
             100,
             70000,
@@ -370,7 +368,7 @@ fn describe(ctx: &VendorCtx, req: &Value, fired: &[crate::Fault]) -> Response {
                 message.clone()
             },
         ),
-        Phase::Cancelled => ("ABORTED", "FINISH", 0, 0, String::new(), String::new()),
+        Phase::Cancelled => ("FINISH", 0, 0, String::new(), String::new()),
     };
     let out = if phase == Phase::Succeeded {
         output(ctx, &task, spec.3, fired)
@@ -404,6 +402,117 @@ fn describe(ctx: &VendorCtx, req: &Value, fired: &[crate::Fault]) -> Response {
     }
     fields[spec.2] = detail;
     ok(fields)
+}
+
+/// The task-level `Status` of a phase (DescribeTaskDetail and DescribeTasks).
+fn task_status(phase: &Phase) -> &'static str {
+    match phase {
+        Phase::Queued { .. } => "WAITING",
+        Phase::Running { .. } => "PROCESSING",
+        Phase::Succeeded | Phase::Failed { .. } => "FINISH",
+        Phase::Cancelled => "ABORTED",
+    }
+}
+
+/// The SubAppId a request was created under (the emulator's default when it sent none).
+fn sub_app_of(req: &Value) -> i64 {
+    req.get("SubAppId")
+        .and_then(Value::as_i64)
+        .unwrap_or(251_000_000)
+}
+
+/// `DescribeTasks`: the created tasks (oldest first) as `TaskSimpleInfo`, filtered and paged.
+fn describe_tasks(ctx: &VendorCtx, req: &Value) -> Response {
+    let limit = match req.get("Limit") {
+        None | Some(Value::Null) => 10,
+        Some(v) => match v.as_u64() {
+            Some(n @ 1..=100) => n as usize,
+            _ => {
+                return error(
+                    "InvalidParameterValue.Limit",
+                    "Limit must be an integer between 1 and 100.",
+                );
+            }
+        },
+    };
+    let bound = |field: &str| -> Result<Option<DateTime<Utc>>, Response> {
+        match req.get("CreateTime").and_then(|r| r.get(field)) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(t)) => DateTime::parse_from_rfc3339(t)
+                .map(|t| Some(t.with_timezone(&Utc)))
+                .map_err(|_| {
+                    error(
+                        "InvalidParameterValue.CreateTime",
+                        &format!("CreateTime.{field} must be an ISO 8601 time."),
+                    )
+                }),
+            Some(_) => Err(error(
+                "InvalidParameterValue.CreateTime",
+                &format!("CreateTime.{field} must be an ISO 8601 time."),
+            )),
+        }
+    };
+    let (after, before) = match (bound("After"), bound("Before")) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let status = str_field(req, "Status");
+    let sub_app = req.get("SubAppId").and_then(Value::as_i64);
+    let now = std::time::Instant::now();
+    // only the last 3 days are listed, like the real API
+    let oldest = Utc::now() - chrono::Duration::days(3);
+    let mut tasks: Vec<EmuTask> = ctx
+        .lock()
+        .tasks
+        .values()
+        .filter(|t| CREATES.iter().any(|c| c.0 == t.kind))
+        .filter(|t| t.created_utc >= oldest)
+        .filter(|t| after.is_none_or(|a| t.created_utc >= a))
+        .filter(|t| before.is_none_or(|b| t.created_utc < b))
+        .filter(|t| sub_app.is_none_or(|s| sub_app_of(&t.request) == s))
+        .filter(|t| status.is_none_or(|s| task_status(&t.phase(&ctx.timing, now)) == s))
+        .cloned()
+        .collect();
+    tasks.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
+    let start = match str_field(req, "ScrollToken") {
+        None => 0,
+        Some(token) => match tasks.iter().position(|t| t.id == token) {
+            Some(i) => i,
+            None => {
+                return error(
+                    "InvalidParameterValue.ScrollToken",
+                    "The ScrollToken is invalid or expired.",
+                );
+            }
+        },
+    };
+    let page: Vec<Value> = tasks
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|t| {
+            let phase = t.phase(&ctx.timing, now);
+            let task_type = CREATES
+                .iter()
+                .find(|c| c.0 == t.kind)
+                .map_or("", |c| c.1);
+            json!({
+                "TaskId": t.id,
+                "TaskType": task_type,
+                "Status": task_status(&phase),
+                "FileId": "",
+                "CreateTime": iso(t.created_utc),
+                "BeginProcessTime": if matches!(phase, Phase::Queued { .. }) { json!("0000-00-00T00:00:00Z") } else { json!(iso(t.created_utc)) },
+                "FinishTime": if phase.is_terminal() { json!(iso(t.finished_utc(&ctx.timing))) } else { json!("0000-00-00T00:00:00Z") },
+                "SessionId": t.request.get("SessionId").cloned().unwrap_or(json!("")),
+                "SessionContext": t.request.get("SessionContext").cloned().unwrap_or(json!("")),
+            })
+        })
+        .collect();
+    let next = tasks
+        .get(start + limit)
+        .map_or(String::new(), |t| t.id.clone());
+    ok(json!({"TaskSet": page, "ScrollToken": next}))
 }
 
 fn manage(ctx: &VendorCtx, req: &Value) -> Response {
