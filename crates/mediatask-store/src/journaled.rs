@@ -226,7 +226,7 @@ impl<T: MediaTask> Journaled<T> {
                 &job.id,
                 JobState::Queued,
                 JobState::Submitting,
-                JobChange::none().count_attempt().clear_error(),
+                JobChange::under_lease().count_attempt().clear_error(),
             )
             .await
             .map_err(|e| store_error(e, Some(&job.id)))?;
@@ -248,7 +248,7 @@ impl<T: MediaTask> Journaled<T> {
                 &job.id,
                 JobState::Submitting,
                 JobState::Submitting,
-                JobChange::none().count_attempt(),
+                JobChange::under_lease().count_attempt(),
             )
             .await
             .map_err(|e| store_error(e, Some(&job.id)))?;
@@ -308,7 +308,7 @@ impl<T: MediaTask> Journaled<T> {
                     }
                     _ => (JobState::Rejected, None),
                 };
-                let mut change = JobChange::none().error(JobError::from(&e));
+                let mut change = JobChange::under_lease().error(JobError::from(&e));
                 if let Some(at) = next {
                     change = change.next_poll_at(Some(at));
                 }
@@ -338,7 +338,7 @@ impl<T: MediaTask> Journaled<T> {
     async fn record_accepted(&self, id: &JobId, handle: &TaskHandle) {
         let mut last = None;
         for attempt in 0..self.options.record_attempts.max(1) {
-            let change = JobChange::none()
+            let change = JobChange::under_lease()
                 .handle(handle.clone())
                 .clear_error()
                 .next_poll_at(Some(Utc::now()));
@@ -434,7 +434,7 @@ impl<T: MediaTask> Journaled<T> {
         } else {
             Some(Utc::now() + snap.poll_after.unwrap_or(Duration::from_secs(5)))
         };
-        let change = JobChange::none().snapshot(snap.clone()).next_poll_at(next);
+        let change = JobChange::under_lease().snapshot(snap.clone()).next_poll_at(next);
         match self
             .store
             .transition(&seen.id, seen.state, to, change)
@@ -470,7 +470,7 @@ impl<T: MediaTask> Journaled<T> {
             return;
         }
         let job = seen;
-        let change = JobChange::none()
+        let change = JobChange::under_lease()
             .result(output, artifacts)
             .next_poll_at(None);
         // Succeeded → Succeeded is not a transition: record the result on the row directly.

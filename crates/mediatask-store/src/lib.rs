@@ -69,6 +69,7 @@
 
 mod error;
 mod journaled;
+pub mod lease;
 mod record;
 pub mod recover;
 mod sql;

@@ -314,6 +314,14 @@ impl JobChange {
     pub fn none() -> Self {
         JobChange::default()
     }
+    /// Nothing but the state, fenced by the lease the caller drives the job under, if any
+    /// ([`crate::lease::with_fence`]).
+    pub fn under_lease() -> Self {
+        JobChange {
+            fence: crate::lease::current_fence(),
+            ..JobChange::default()
+        }
+    }
     /// Record the handle (and so the vendor task id).
     pub fn handle(mut self, h: TaskHandle) -> Self {
         self.handle = Some(h);

@@ -233,7 +233,7 @@ impl Recovery {
                     &job.id,
                     JobState::Submitting,
                     JobState::Unknown,
-                    JobChange::none().error(e),
+                    JobChange::under_lease().error(e),
                 )
                 .await
                 .map_err(sdk)?;
@@ -244,7 +244,7 @@ impl Recovery {
                 &job.id,
                 JobState::Submitting,
                 JobState::Submitting,
-                JobChange::none().count_recovery(),
+                JobChange::under_lease().count_recovery(),
             )
             .await
             .map_err(sdk)?;
@@ -256,7 +256,7 @@ impl Recovery {
                         &job.id,
                         JobState::Submitting,
                         JobState::Submitted,
-                        JobChange::none()
+                        JobChange::under_lease()
                             .handle(handle)
                             .clear_error()
                             .next_poll_at(Some(Utc::now())),
@@ -281,7 +281,7 @@ impl Recovery {
                         &job.id,
                         JobState::Submitting,
                         JobState::Unknown,
-                        JobChange::none().error(e),
+                        JobChange::under_lease().error(e),
                     )
                     .await
                     .map_err(sdk)?;

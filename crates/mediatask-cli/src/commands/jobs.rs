@@ -330,7 +330,13 @@ pub(crate) async fn resume(global: &Global, ids: &[String], grace_secs: u64) -> 
     Ok(worst)
 }
 
-/// `mediatask worker`.
+/// How long a worker's claim on a job lasts before it must renew it.
+const WORKER_LEASE: Duration = Duration::from_secs(60);
+/// Jobs one worker claims per round.
+const WORKER_BATCH: u32 = 32;
+
+/// `mediatask worker`: claim due jobs with a lease (never two workers on one job), drive each
+/// under its fencing number while renewing the lease, release it, repeat.
 pub(crate) async fn worker(
     global: &Global,
     until_idle: bool,
@@ -338,43 +344,86 @@ pub(crate) async fn worker(
     idle_poll_ms: u64,
 ) -> CliResult {
     let store = journal::require(global, "`mediatask worker`").await?;
-    let recovery = recovery(global, store.clone(), grace_secs);
+    let recovery = Arc::new(recovery(global, store.clone(), grace_secs));
+    let owner = format!(
+        "{}:{}:{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into()),
+        std::process::id(),
+        JobId::new()
+    );
+    let grace = Duration::from_secs(grace_secs);
+    let mut running = tokio::task::JoinSet::new();
     let mut worst = exit::OK;
     loop {
-        let now = chrono::Utc::now();
-        let open: Vec<JobRecord> = store
-            .list(&JobFilter::open())
-            .await
-            .map_err(|e| store_failure("listing open jobs", e))?
-            .into_iter()
-            .filter_map(Result::ok)
-            .collect();
-        if open.is_empty() && until_idle {
-            return Ok(worst);
-        }
-        let grace = chrono::Duration::seconds(grace_secs as i64);
-        let due: Vec<JobRecord> = open
-            .into_iter()
-            .filter(|j| match j.state {
-                JobState::Queued => j.next_poll_at.is_none_or(|t| t <= now),
-                JobState::Submitting => j.updated_at + grace <= now,
-                _ => true,
-            })
-            .collect();
-        if due.is_empty() {
-            tokio::time::sleep(Duration::from_millis(idle_poll_ms.max(10))).await;
-            continue;
-        }
-        let mut outcomes = recovery.resume(due);
-        while let Some(o) = outcomes.next().await {
-            let requeued = o.state() == Some(JobState::Queued);
-            if !requeued {
-                show_outcome(global, &o);
-                let code = outcome_code(&o);
-                if worst == exit::OK {
-                    worst = code;
+        let room = (WORKER_BATCH as usize).saturating_sub(running.len()) as u32;
+        let claimed = if room > 0 {
+            store
+                .claim_due(&owner, WORKER_LEASE, room, grace)
+                .await
+                .map_err(|e| store_failure("claiming due jobs", e))?
+        } else {
+            Vec::new()
+        };
+        for row in claimed {
+            let job = match row {
+                Ok(job) => job,
+                Err(e) => {
+                    eprintln!("warning: skipping an unreadable journal row: {e}");
+                    continue;
                 }
+            };
+            let (store, recovery, owner) = (store.clone(), recovery.clone(), owner.clone());
+            running.spawn(async move { drive_leased(store, recovery, owner, job).await });
+        }
+        // Collect what finished; wait a little when nothing is due.
+        let idle = tokio::time::sleep(Duration::from_millis(idle_poll_ms.max(10)));
+        tokio::select! {
+            Some(done) = running.join_next() => {
+                if let Ok(Some(o)) = done {
+                    show_outcome(global, &o);
+                    let code = outcome_code(&o);
+                    if worst == exit::OK {
+                        worst = code;
+                    }
+                }
+            }
+            _ = idle => {}
+        }
+        if until_idle && running.is_empty() {
+            let open = store
+                .list(&JobFilter::open().limit(1))
+                .await
+                .map_err(|e| store_failure("listing open jobs", e))?;
+            if open.is_empty() {
+                return Ok(worst);
             }
         }
     }
+}
+
+/// Drive one claimed job under its lease; `None` when it went back to the queue (throttled).
+async fn drive_leased(
+    store: SharedStore,
+    recovery: Arc<Recovery>,
+    owner: String,
+    job: JobRecord,
+) -> Option<JobOutcome> {
+    let seq = job.lease.as_ref().map_or(0, |l| l.seq);
+    let id = job.id.clone();
+    let renewer = {
+        let (store, owner, id) = (store.clone(), owner.clone(), id.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(WORKER_LEASE / 3).await;
+                if let Err(e) = store.renew_lease(&id, &owner, seq, WORKER_LEASE).await {
+                    eprintln!("warning: job {id}: {e}; another worker may drive it now");
+                    return;
+                }
+            }
+        })
+    };
+    let outcome = mediatask_store::lease::with_fence(seq, recovery.drive(job)).await;
+    renewer.abort();
+    let _ = store.release_lease(&id, &owner, seq).await;
+    (outcome.state() != Some(JobState::Queued)).then_some(outcome)
 }
