@@ -434,7 +434,9 @@ impl<T: MediaTask> Journaled<T> {
         } else {
             Some(Utc::now() + snap.poll_after.unwrap_or(Duration::from_secs(5)))
         };
-        let change = JobChange::under_lease().snapshot(snap.clone()).next_poll_at(next);
+        let change = JobChange::under_lease()
+            .snapshot(snap.clone())
+            .next_poll_at(next);
         match self
             .store
             .transition(&seen.id, seen.state, to, change)
