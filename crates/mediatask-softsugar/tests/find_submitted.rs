@@ -112,6 +112,28 @@ async fn submits_in_a_job_scope_carry_the_job_id_in_the_name() {
 }
 
 #[tokio::test]
+async fn an_omitted_name_becomes_the_job_id_inside_a_scope_and_is_refused_outside() {
+    let server = MockServer::start_async().await;
+    let _t = mock_token(&server, TOKEN);
+    let m = mock_face_swap_create(&server, JOB, 75);
+    let omitted = || -> FaceSwapRequest {
+        serde_json::from_value(json!({
+            "facePhotoUrl": "https://example.com/face.png",
+            "videoUrl": "https://example.com/in.mp4"
+        }))
+        .unwrap()
+    };
+    let task = FaceSwap::new(client(&server));
+    let h = with_client_job_id(JOB, task.submit(omitted()))
+        .await
+        .unwrap();
+    assert_eq!(h.task_id, "75");
+    let e = task.submit(omitted()).await.unwrap_err();
+    assert_eq!(e.field(), Some("materialName"));
+    m.assert_hits(1);
+}
+
+#[tokio::test]
 async fn tagging_can_be_shortened_to_a_limit_or_switched_off() {
     let server = MockServer::start_async().await;
     let _t = mock_token(&server, TOKEN);

@@ -73,7 +73,9 @@ pub struct FaceSwapRequest {
     pub face_photo_url: String,
     /// Original video.
     pub video_url: String,
-    /// Task name.
+    /// Task name. Required by the vendor; may be omitted (empty) inside a
+    /// journal's scope, where it becomes the job id (see [`crate::tasks::tagged_name`]).
+    #[serde(default)]
     pub material_name: String,
 }
 
@@ -190,7 +192,9 @@ pub struct ContentPreheatParam {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentPreheatRequest {
-    /// Library name.
+    /// Library name. Required by the vendor; may be omitted (empty) inside a
+    /// journal's scope, where it becomes the job id (see [`crate::tasks::tagged_name`]).
+    #[serde(default)]
     pub material_name: String,
     /// The library (sent as JSON text).
     pub param: ContentPreheatParam,
@@ -295,7 +299,9 @@ pub struct FileWarmingItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileWarmingRequest {
-    /// Task name.
+    /// Task name. Required by the vendor; may be omitted (empty) inside a
+    /// journal's scope, where it becomes the job id (see [`crate::tasks::tagged_name`]).
+    #[serde(default)]
     pub material_name: String,
     /// Files (sent as the JSON-text array `param`).
     pub files: Vec<FileWarmingItem>,
@@ -325,7 +331,9 @@ pub struct TranscodeItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TranscodeRequest {
-    /// Task name.
+    /// Task name. Required by the vendor; may be omitted (empty) inside a
+    /// journal's scope, where it becomes the job id (see [`crate::tasks::tagged_name`]).
+    #[serde(default)]
     pub material_name: String,
     /// Files (sent as the JSON-text array `param`).
     pub files: Vec<TranscodeItem>,

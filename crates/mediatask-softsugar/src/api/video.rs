@@ -162,7 +162,9 @@ pub struct VideoSynthesisParam {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoSynthesisRequest {
-    /// Video name.
+    /// Video name. Required by the vendor; may be omitted (empty) inside a journal's scope,
+    /// where it becomes the job id (see [`crate::tasks::tagged_name`]).
+    #[serde(default)]
     pub video_name: String,
     /// The task JSON.
     pub param: VideoSynthesisParam,
