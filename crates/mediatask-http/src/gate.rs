@@ -47,8 +47,10 @@
 //! ```
 
 use async_trait::async_trait;
+use futures::future::BoxFuture;
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -202,37 +204,70 @@ pub struct Wait {
     pub retry_in: Duration,
 }
 
-/// A place taken in a gate. Dropping it (the answer arrived, or the attempt failed) releases
-/// the place: from then on it occupies the window for one more window length.
+/// How long [`GatePermit::release`] waits for the gate to record an answer before letting the
+/// write finish in the background (a gate that hangs must not hold the caller's answer).
+pub const RELEASE_WAIT: Duration = Duration::from_secs(1);
+
+/// The answer-recording step of a permit: run once, its future writes the answer time.
+type Release = Box<dyn FnOnce() -> BoxFuture<'static, ()> + Send + Sync>;
+
+/// A place taken in a gate, held while the request is in flight. [`GatePermit::release`] (the
+/// answer arrived) records the answer and waits for the gate to have it, so a process that
+/// exits right after its last request leaves no place behind; dropping the permit records it
+/// in a spawned task. From then on the place occupies the window for one more window length.
 ///
 /// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
 /// use std::sync::atomic::{AtomicBool, Ordering};
 /// use std::sync::Arc;
 /// let released = Arc::new(AtomicBool::new(false));
 /// let flag = released.clone();
-/// let permit = mediatask_http::GatePermit::new(move || flag.store(true, Ordering::SeqCst));
-/// drop(permit);
+/// let permit = mediatask_http::GatePermit::new(move || async move {
+///     flag.store(true, Ordering::SeqCst); // e.g. an UPDATE of the admission's row
+/// });
+/// permit.release().await;
 /// assert!(released.load(Ordering::SeqCst));
+/// # });
 /// ```
 #[must_use = "hold the permit until the request's answer arrived"]
 pub struct GatePermit {
-    release: Option<Box<dyn FnOnce() + Send + Sync>>,
+    release: Option<Release>,
 }
 
 impl GatePermit {
-    /// A permit that runs `release` once when dropped. A remote gate spawns its release write
-    /// from there (a release that never lands is covered by the request's `hold`).
-    pub fn new(release: impl FnOnce() + Send + Sync + 'static) -> Self {
+    /// A permit whose release runs `release()` once: the future records the answer in the
+    /// gate. A release that never lands (the process died) is covered by the request's `hold`.
+    pub fn new<F, Fut>(release: F) -> Self
+    where
+        F: FnOnce() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
         GatePermit {
-            release: Some(Box::new(release)),
+            release: Some(Box::new(move || {
+                Box::pin(release()) as BoxFuture<'static, ()>
+            })),
         }
+    }
+
+    /// Record the answer now and wait (at most [`RELEASE_WAIT`]) until the gate has it.
+    pub async fn release(mut self) {
+        let Some(release) = self.release.take() else {
+            return;
+        };
+        let write = tokio::spawn(release());
+        // past the bound the write goes on in the background
+        let _ = tokio::time::timeout(RELEASE_WAIT, write).await;
     }
 }
 
 impl Drop for GatePermit {
     fn drop(&mut self) {
         if let Some(release) = self.release.take() {
-            release();
+            let write = release();
+            // without a runtime the write cannot run: the place frees when its hold runs out
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(write);
+            }
         }
     }
 }
@@ -568,6 +603,7 @@ impl RateGate for LocalGate {
         }
         let (shared, base) = (self.logs.clone(), self.base);
         Ok(GateDecision::Admitted(GatePermit::new(move || {
+            // in memory: recorded at once (also when dropped outside a runtime)
             let mut logs = shared.lock().unwrap_or_else(|p| p.into_inner());
             let now = micros(base.elapsed());
             for (key, window_us) in held {
@@ -580,6 +616,7 @@ impl RateGate for LocalGate {
                     e.expires_us = e.expires_us.min(now.saturating_add(window_us));
                 }
             }
+            std::future::ready(())
         })))
     }
 }
@@ -639,6 +676,7 @@ mod tests {
         let m = n.clone();
         let p = GatePermit::new(move || {
             m.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::future::ready(())
         });
         assert!(format!("{p:?}").contains("held: true"));
         drop(p);

@@ -124,9 +124,21 @@ struct Entry {
 #[must_use = "hold the admission until the request's answer arrived"]
 pub struct Admission {
     place: Option<(Arc<Limiter>, Vec<String>, u64)>,
-    /// A place in a shared gate, released when dropped.
-    #[allow(dead_code)] // held for its `Drop`
+    /// A place in a shared gate (released by `finish`, or in the background when dropped).
     shared: Option<GatePermit>,
+}
+
+impl Admission {
+    /// The answer arrived: release the place now. For a shared gate this waits (briefly, see
+    /// [`crate::gate::RELEASE_WAIT`]) until the gate recorded the answer, so a process that
+    /// exits after its last request leaves no place held; dropping the admission instead
+    /// records it in the background.
+    pub async fn finish(mut self) {
+        if let Some(permit) = self.shared.take() {
+            permit.release().await;
+        }
+        // a place in this limiter's own windows is freed by `Drop`
+    }
 }
 
 impl Drop for Admission {
@@ -191,7 +203,7 @@ impl Limiter {
     pub async fn acquire(&self, action: &str, deadline: Option<Instant>) -> Result<()> {
         match self.admit_inner(action, deadline).await? {
             Some(Place::Local((keys, id))) => self.finish(&keys, id),
-            Some(Place::Shared(permit)) => drop(permit), // answered at once
+            Some(Place::Shared(permit)) => permit.release().await, // answered at once
             None => {}
         }
         Ok(())

@@ -524,7 +524,7 @@ impl Transport {
         }
 
         let sent = builder.send().await;
-        drop(admission);
+        admission.finish().await;
         let mut response = match sent {
             Ok(r) => r,
             Err(e) => return Ok(self.send_failure(e, request)),

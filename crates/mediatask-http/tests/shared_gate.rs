@@ -112,9 +112,9 @@ async fn two_transports_on_one_gate_share_one_budget() {
     }
 }
 
-/// A gate recording what it is asked, admitting everything.
+/// A gate recording what it is asked (and the answers it recorded), admitting everything.
 #[derive(Debug, Default)]
-struct Recording(Mutex<Vec<GateRequest>>);
+struct Recording(Mutex<Vec<GateRequest>>, Arc<std::sync::atomic::AtomicUsize>);
 
 #[async_trait]
 impl RateGate for Recording {
@@ -123,14 +123,19 @@ impl RateGate for Recording {
     }
     async fn try_admit(&self, request: &GateRequest) -> Result<GateDecision, GateError> {
         self.0.lock().unwrap().push(request.clone());
+        let released = self.1.clone();
         Ok(GateDecision::Admitted(mediatask_http::GatePermit::new(
-            || {},
+            move || async move {
+                // a remote gate's write takes a moment
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                released.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            },
         )))
     }
 }
 
 #[tokio::test]
-async fn the_gate_sees_account_and_action_keys_and_a_hold_covering_an_attempt() {
+async fn the_gate_sees_keys_a_hold_covering_an_attempt_and_every_answer() {
     let (base, _) = stamping_server().await;
     let gate = Arc::new(Recording::default());
     let cfg = HttpConfig::default()
@@ -144,9 +149,13 @@ async fn the_gate_sees_account_and_action_keys_and_a_hold_covering_an_attempt() 
     t.send(OutgoingRequest::get("GetTask", "/task"))
         .await
         .unwrap();
+    // a call returns only once the gate has its answer: a process that exits right after
+    // its last request leaves no place "in flight" behind
+    assert_eq!(gate.1.load(std::sync::atomic::Ordering::SeqCst), 1);
     t.send(OutgoingRequest::get("Create", "/task"))
         .await
         .unwrap();
+    assert_eq!(gate.1.load(std::sync::atomic::Ordering::SeqCst), 2);
     let seen = gate.0.lock().unwrap();
     let keys: Vec<Vec<&str>> = seen
         .iter()
