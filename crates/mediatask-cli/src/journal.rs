@@ -76,9 +76,12 @@ pub(crate) fn current() -> Option<SharedStore> {
 /// The store, or an input error for commands that need one.
 pub(crate) async fn require(global: &Global, what: &str) -> CliResult<SharedStore> {
     open(global).await?.ok_or_else(|| {
-        Failure::input(format!(
-            "{what} needs the job journal, and --no-store turned it off"
-        ))
+        let why = if global.no_store {
+            "--no-store turned it off"
+        } else {
+            "it could not be opened (see the warning above)"
+        };
+        Failure::input(format!("{what} needs the job journal, and {why}"))
     })
 }
 
