@@ -61,7 +61,7 @@ impl HasArtifacts for FakeOutput {
 }
 
 impl FakeVendor {
-    fn new(submit: SubmitAnswer, lookup: LookupAnswer) -> Fake {
+    fn fake(submit: SubmitAnswer, lookup: LookupAnswer) -> Fake {
         Fake(Arc::new(FakeVendor {
             info: TaskInfo {
                 provider: "fake",
@@ -171,7 +171,7 @@ fn resolver(vendor: Fake) -> TaskResolver {
 
 async fn accepted_submit_is_recorded_then_polled_and_fetched(target: Target) {
     let store = target.open().await;
-    let vendor = FakeVendor::new(SubmitAnswer::Accept, LookupAnswer::CannotTell);
+    let vendor = FakeVendor::fake(SubmitAnswer::Accept, LookupAnswer::CannotTell);
     let task = Journaled::new(vendor.clone(), store.clone())
         .with_options(JournalOptions::default().with_account("acct-7"));
     let (id, handle) = task.submit_journaled(json!({"text": "hi"})).await.unwrap();
@@ -197,7 +197,7 @@ async fn accepted_submit_is_recorded_then_polled_and_fetched(target: Target) {
 
 async fn nothing_is_sent_when_the_journal_cannot_be_written(target: Target) {
     let store = target.open().await;
-    let vendor = FakeVendor::new(SubmitAnswer::Accept, LookupAnswer::CannotTell);
+    let vendor = FakeVendor::fake(SubmitAnswer::Accept, LookupAnswer::CannotTell);
     let task = Journaled::new(vendor.clone(), store.clone());
     store.close().await; // the database is gone
     let e = task.submit(json!({})).await.unwrap_err();
@@ -211,7 +211,7 @@ async fn nothing_is_sent_when_the_journal_cannot_be_written(target: Target) {
 
 async fn lost_and_refused_submits_are_recorded_as_such(target: Target) {
     let store = target.open().await;
-    let vendor = FakeVendor::new(SubmitAnswer::Lost, LookupAnswer::CannotTell);
+    let vendor = FakeVendor::fake(SubmitAnswer::Lost, LookupAnswer::CannotTell);
     let task = Journaled::new(vendor.clone(), store.clone());
     let e = task.submit(json!({"n": 1})).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::OutcomeUnknown);
@@ -238,7 +238,7 @@ async fn lost_and_refused_submits_are_recorded_as_such(target: Target) {
 
 async fn queued_jobs_are_submitted_once_and_throttling_requeues(target: Target) {
     let store = target.open().await;
-    let vendor = FakeVendor::new(SubmitAnswer::Throttle, LookupAnswer::CannotTell);
+    let vendor = FakeVendor::fake(SubmitAnswer::Throttle, LookupAnswer::CannotTell);
     let queued = store
         .insert(NewJob::new("fake", "video", "acct", json!({"q": 1})).queued())
         .await
@@ -293,7 +293,7 @@ async fn recovery(store: &SharedStore, vendor: &Fake) -> Vec<mediatask_store::re
 
 async fn recovery_finds_a_deduped_job_and_never_creates_a_second(target: Target) {
     let store = target.open().await;
-    let vendor = FakeVendor::new(SubmitAnswer::Accept, LookupAnswer::Dedupe);
+    let vendor = FakeVendor::fake(SubmitAnswer::Accept, LookupAnswer::Dedupe);
     let reached = crashed_submit(&store, &vendor, true).await;
     let not_reached = crashed_submit(&store, &vendor, false).await;
     let outcomes = recovery(&store, &vendor).await;
@@ -309,7 +309,7 @@ async fn recovery_finds_a_deduped_job_and_never_creates_a_second(target: Target)
 
 async fn recovery_resubmits_only_what_the_vendor_proves_absent(target: Target) {
     let store = target.open().await;
-    let vendor = FakeVendor::new(SubmitAnswer::Accept, LookupAnswer::NotFound);
+    let vendor = FakeVendor::fake(SubmitAnswer::Accept, LookupAnswer::NotFound);
     let reached = crashed_submit(&store, &vendor, true).await;
     let not_reached = crashed_submit(&store, &vendor, false).await;
     let outcomes = recovery(&store, &vendor).await;
@@ -322,7 +322,7 @@ async fn recovery_resubmits_only_what_the_vendor_proves_absent(target: Target) {
 
 async fn recovery_parks_what_no_lookup_can_tell(target: Target) {
     let store = target.open().await;
-    let vendor = FakeVendor::new(SubmitAnswer::Accept, LookupAnswer::CannotTell);
+    let vendor = FakeVendor::fake(SubmitAnswer::Accept, LookupAnswer::CannotTell);
     let id = crashed_submit(&store, &vendor, true).await;
     let outcomes = recovery(&store, &vendor).await;
     assert_eq!(outcomes[0].state(), Some(JobState::Unknown));
@@ -337,7 +337,7 @@ async fn recovery_parks_what_no_lookup_can_tell(target: Target) {
 
 async fn recovery_is_capped(target: Target) {
     let store = target.open().await;
-    let vendor = FakeVendor::new(SubmitAnswer::Accept, LookupAnswer::Dedupe);
+    let vendor = FakeVendor::fake(SubmitAnswer::Accept, LookupAnswer::Dedupe);
     let id = crashed_submit(&store, &vendor, false).await;
     for _ in 0..3 {
         store
@@ -360,7 +360,7 @@ async fn recovery_is_capped(target: Target) {
 
 async fn a_young_submitting_row_is_left_to_its_process(target: Target) {
     let store = target.open().await;
-    let vendor = FakeVendor::new(SubmitAnswer::Accept, LookupAnswer::Dedupe);
+    let vendor = FakeVendor::fake(SubmitAnswer::Accept, LookupAnswer::Dedupe);
     crashed_submit(&store, &vendor, false).await;
     let r = Recovery::new(store.clone(), resolver(vendor.clone()));
     assert!(r.open_jobs().await.unwrap().is_empty());
