@@ -219,18 +219,7 @@ impl<T: MediaTask> Journaled<T> {
     where
         T::Request: DeserializeOwned,
     {
-        let request = self.decode_request(job)?;
-        let job = self
-            .store
-            .transition(
-                &job.id,
-                JobState::Queued,
-                JobState::Submitting,
-                JobChange::under_lease().count_attempt().clear_error(),
-            )
-            .await
-            .map_err(|e| store_error(e, Some(&job.id)))?;
-        self.send(&job, request, true).await
+        self.attempt(job, JobState::Queued, true).await
     }
 
     /// Submit again a `submitting` job the vendor proved absent ([`SubmitLookup::NotFound`]).
@@ -241,18 +230,32 @@ impl<T: MediaTask> Journaled<T> {
     where
         T::Request: DeserializeOwned,
     {
+        self.attempt(job, JobState::Submitting, false).await
+    }
+
+    /// Count one more submit attempt of a journaled job (moving it from `from` to
+    /// `submitting`, committed first) and send its recorded request.
+    async fn attempt(
+        &self,
+        job: &JobRecord,
+        from: JobState,
+        from_queue: bool,
+    ) -> mediatask_core::Result<TaskHandle>
+    where
+        T::Request: DeserializeOwned,
+    {
         let request = self.decode_request(job)?;
         let job = self
             .store
             .transition(
                 &job.id,
+                from,
                 JobState::Submitting,
-                JobState::Submitting,
-                JobChange::under_lease().count_attempt(),
+                JobChange::under_lease().count_attempt().clear_error(),
             )
             .await
             .map_err(|e| store_error(e, Some(&job.id)))?;
-        self.send(&job, request, false).await
+        self.send(&job, request, from_queue).await
     }
 
     fn decode_request(&self, job: &JobRecord) -> mediatask_core::Result<T::Request>

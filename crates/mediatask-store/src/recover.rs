@@ -163,6 +163,16 @@ impl Recovery {
     async fn drive_inner(&self, mut job: JobRecord) -> mediatask_core::Result<()> {
         let task = self.journaled(&job)?;
         let store_err = |e: crate::StoreError, id: &JobId| e.into_sdk(Some(id));
+        let handle_of = |job: &JobRecord| {
+            job.handle.clone().ok_or_else(|| {
+                let e = crate::StoreError::Corrupt {
+                    id: job.id.to_string(),
+                    field: "handle",
+                    detail: format!("a {} job has no handle", job.state),
+                };
+                store_err(e, &job.id)
+            })
+        };
         // Each pass moves the job at least one state on, or returns.
         for _ in 0..8 {
             match job.state {
@@ -171,16 +181,7 @@ impl Recovery {
                 }
                 JobState::Submitting => self.reconcile(&task, &job).await?,
                 JobState::Submitted | JobState::Running => {
-                    let handle = job.handle.clone().ok_or_else(|| {
-                        store_err(
-                            crate::StoreError::Corrupt {
-                                id: job.id.to_string(),
-                                field: "handle",
-                                detail: "missing".into(),
-                            },
-                            &job.id,
-                        )
-                    })?;
+                    let handle = handle_of(&job)?;
                     let snap = task.wait(&handle, &self.policy).await?;
                     if let Some(e) = mediatask_core::terminal_error(&handle, &snap) {
                         return Err(e);
@@ -189,16 +190,7 @@ impl Recovery {
                     MediaTask::result_from_snapshot(&task, &handle, &snap).await?;
                 }
                 JobState::Succeeded if job.result.is_none() => {
-                    let handle = job.handle.clone().ok_or_else(|| {
-                        store_err(
-                            crate::StoreError::Corrupt {
-                                id: job.id.to_string(),
-                                field: "handle",
-                                detail: "missing".into(),
-                            },
-                            &job.id,
-                        )
-                    })?;
+                    let handle = handle_of(&job)?;
                     MediaTask::result(&task, &handle).await?;
                 }
                 _ => return Ok(()),
