@@ -83,5 +83,6 @@ pub use record::{JobChange, JobError, JobFilter, JobId, JobRecord, Lease, NewJob
 pub use sql::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use sql::SqliteStore;
+pub use sql::supported_schema_version;
 pub use state::{ALL_STATES, JobState};
 pub use store::{Backend, SharedStore, TaskStore, open, redact_url};

@@ -23,8 +23,12 @@ pub use sqlite::SqliteStore;
 /// The embedded migrations (one folder: the SQL is common to both backends).
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// The newest schema version this build knows.
-pub(crate) fn supported_schema_version() -> i64 {
+/// The newest schema version this build knows (its last embedded migration).
+///
+/// ```
+/// assert!(mediatask_store::supported_schema_version() >= 1);
+/// ```
+pub fn supported_schema_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
