@@ -75,6 +75,7 @@ pub mod recover;
 mod sql;
 mod state;
 mod store;
+pub mod wakeups;
 
 pub use error::{StoreError, StoreResult};
 pub use journaled::{DynTask, JournalOptions, Journaled, JournaledOutput};

@@ -92,6 +92,15 @@ pub trait TaskStore: Send + Sync + Debug {
         self.list(&JobFilter::open()).await
     }
 
+    /// Record a verified vendor callback as a wake-up ([`crate::wakeups`]): deduplicated on
+    /// (vendor, job, reported status, delivery id); a new one moves an open job's
+    /// `next_poll_at` to now. The job's state never changes (the poll it triggers decides).
+    /// Errors: [`StoreError::NotFound`] for an unknown job id or another vendor's job.
+    async fn record_callback(
+        &self,
+        report: &crate::wakeups::CallbackReport,
+    ) -> StoreResult<crate::wakeups::Wakeup>;
+
     /// The schema version applied in the database.
     async fn schema_version(&self) -> StoreResult<i64>;
 

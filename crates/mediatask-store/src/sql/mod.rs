@@ -592,6 +592,13 @@ macro_rules! impl_task_store {
                     .collect())
             }
 
+            async fn record_callback(
+                &self,
+                report: &$crate::wakeups::CallbackReport,
+            ) -> $crate::StoreResult<$crate::wakeups::Wakeup> {
+                self.record_callback_in(report).await
+            }
+
             async fn schema_version(&self) -> $crate::StoreResult<i64> {
                 let v: Option<i64> = sqlx::query_scalar($crate::sql::SCHEMA_VERSION_SQL)
                     .fetch_one(&self.pool)

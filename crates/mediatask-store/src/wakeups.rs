@@ -1,0 +1,146 @@
+//! Vendor callbacks as wake-ups: [`TaskStore::record_callback`](crate::TaskStore::record_callback)
+//! deduplicates a callback on (vendor, job, reported status, delivery id) and moves the job's
+//! `next_poll_at` to now, so the next worker claim polls it at once.
+//!
+//! A callback **never** changes a job's state, attempts, snapshot or result: no vendor signs
+//! its payload, so only the vendor API's answer (the poll it triggers) is the truth. A
+//! duplicate, or a callback for a job that has already ended, changes no row at all.
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")]
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use mediatask_store::wakeups::{CallbackReport, Wakeup};
+//! use mediatask_store::{NewJob, TaskStore};
+//! let dir = tempfile::tempdir().unwrap();
+//! let store = mediatask_store::open(&format!("sqlite:{}", dir.path().join("j.db").display()))
+//!     .await
+//!     .unwrap();
+//! let job = store
+//!     .insert(NewJob::new("vozo", "lip_sync", "acct", serde_json::json!({})))
+//!     .await
+//!     .unwrap();
+//! let report = CallbackReport::new("vozo", job.id.clone(), "done", "");
+//! assert_eq!(store.record_callback(&report).await.unwrap(), Wakeup::Woken);
+//! assert_eq!(store.record_callback(&report).await.unwrap(), Wakeup::Duplicate);
+//! assert_eq!(store.get(&job.id).await.unwrap().state, job.state);
+//! # });
+//! ```
+
+use crate::JobId;
+
+/// One verified callback, as the receiver reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackReport {
+    /// The vendor (must be the job's `provider`).
+    pub provider: String,
+    /// The job.
+    pub job_id: JobId,
+    /// The status the vendor reported, in its own words (deduplication only: never applied).
+    pub reported_status: String,
+    /// The vendor's delivery id, or `""` when it gives none.
+    pub callback_id: String,
+}
+
+impl CallbackReport {
+    /// A report.
+    pub fn new(
+        provider: impl Into<String>,
+        job_id: JobId,
+        reported_status: impl Into<String>,
+        callback_id: impl Into<String>,
+    ) -> Self {
+        CallbackReport {
+            provider: provider.into(),
+            job_id,
+            reported_status: reported_status.into(),
+            callback_id: callback_id.into(),
+        }
+    }
+}
+
+/// What recording a callback did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wakeup {
+    /// Recorded; the job is due for a poll now.
+    Woken,
+    /// Recorded before: nothing changed.
+    Duplicate,
+    /// The job has ended: nothing changed (the callback is not recorded either).
+    Closed,
+}
+
+/// The job's provider and state (`$1` id).
+pub(crate) const JOB_SQL: &str = "SELECT provider, state FROM mediatask_jobs WHERE id = $1";
+
+/// Record the callback unless already recorded (`$1`..`$4` the key, `$5` now ms).
+pub(crate) const INSERT_SQL: &str = "INSERT INTO mediatask_callbacks \
+    (provider, job_id, reported_status, callback_id, received_at_ms) \
+    VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING job_id";
+
+/// Make an open job due now (`$1` id, `$2` now ms); never later than it already is, and
+/// nothing else on the row changes.
+pub(crate) const WAKE_SQL: &str = "UPDATE mediatask_jobs SET next_poll_at_ms = $2 \
+    WHERE id = $1 AND state IN ('queued', 'submitting', 'submitted', 'running') \
+      AND (next_poll_at_ms IS NULL OR next_poll_at_ms > $2)";
+
+/// Implements `record_callback_in` for a store whose transaction starts with `$begin`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+macro_rules! impl_record_callback {
+    ($store:ty, |$pool:ident| $begin:expr) => {
+        impl $store {
+            /// See [`crate::TaskStore::record_callback`].
+            pub(crate) async fn record_callback_in(
+                &self,
+                r: &$crate::wakeups::CallbackReport,
+            ) -> $crate::StoreResult<$crate::wakeups::Wakeup> {
+                use $crate::wakeups::{INSERT_SQL, JOB_SQL, WAKE_SQL, Wakeup};
+                let $pool = &self.pool;
+                let mut tx = $begin.await?;
+                let job: Option<(String, String)> = sqlx::query_as(JOB_SQL)
+                    .bind(r.job_id.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((provider, state)) = job.filter(|(p, _)| *p == r.provider) else {
+                    // Unknown, or another vendor's job: the same answer (nothing to learn).
+                    return Err($crate::StoreError::NotFound(r.job_id.to_string()));
+                };
+                let state: $crate::JobState =
+                    state
+                        .parse()
+                        .map_err(|e: String| $crate::StoreError::Corrupt {
+                            id: r.job_id.to_string(),
+                            field: "state",
+                            detail: e,
+                        })?;
+                if !state.is_open() {
+                    return Ok(Wakeup::Closed);
+                }
+                let now = $crate::sql::now_ms();
+                let inserted: Option<String> = sqlx::query_scalar(INSERT_SQL)
+                    .bind(&provider)
+                    .bind(r.job_id.as_str())
+                    .bind(&r.reported_status)
+                    .bind(&r.callback_id)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if inserted.is_none() {
+                    return Ok(Wakeup::Duplicate);
+                }
+                sqlx::query(WAKE_SQL)
+                    .bind(r.job_id.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Wakeup::Woken)
+            }
+        }
+    };
+}
+
+#[cfg(feature = "sqlite")]
+impl_record_callback!(crate::SqliteStore, |pool| pool
+    .begin_with("BEGIN IMMEDIATE"));
+#[cfg(feature = "postgres")]
+impl_record_callback!(crate::PostgresStore, |pool| pool.begin());
