@@ -122,6 +122,17 @@ async fn main() {
         Arc::new(Journaled::dynamic(raw.clone(), sqlite.clone())),
         Some(sqlite),
     ));
+    let relaxed = mediatask_store::open(&format!(
+        "sqlite:{}?synchronous=normal",
+        dir.join("bench-normal.db").display()
+    ))
+    .await
+    .expect("sqlite store");
+    variants.push((
+        "journaled, SQLite normal".into(),
+        Arc::new(Journaled::dynamic(raw.clone(), relaxed.clone())),
+        Some(relaxed),
+    ));
     if let Ok(url) = std::env::var("MEDIATASK_TEST_POSTGRES_URL") {
         let schema = format!("bench_{}", std::process::id());
         let sep = if url.contains('?') { '&' } else { '?' };

@@ -14,6 +14,10 @@
 //! * [`recover`]: drives open jobs to the end after a restart; a submit whose answer was lost
 //!   is reconciled through the vendor's own lookup
 //!   ([`mediatask_core::MediaTask::find_submitted`]) and is never resubmitted blindly.
+//! * [`limits`]: shared rate limits — the job store as a [`mediatask_http::RateGate`]
+//!   (`store.rate_gate()`; SQLite for the processes of one machine, PostgreSQL for many
+//!   machines, the database's clock deciding) and [`RedisRateGate`] (feature `redis`), so every
+//!   process on one vendor account keeps "≤ N requests in any sliding second" together.
 //!
 //! ```
 //! # #[cfg(feature = "sqlite")]
@@ -70,6 +74,7 @@
 mod error;
 mod journaled;
 pub mod lease;
+pub mod limits;
 mod record;
 pub mod recover;
 mod sql;
@@ -79,6 +84,11 @@ pub mod wakeups;
 
 pub use error::{StoreError, StoreResult};
 pub use journaled::{DynTask, JournalOptions, Journaled, JournaledOutput};
+#[cfg(feature = "redis")]
+pub use limits::RedisRateGate;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use limits::StoreRateGate;
+pub use limits::open_rate_gate;
 pub use record::{JobChange, JobError, JobFilter, JobId, JobRecord, Lease, NewJob, request_digest};
 #[cfg(feature = "postgres")]
 pub use sql::PostgresStore;

@@ -114,6 +114,10 @@ pub type SharedStore = Arc<dyn TaskStore>;
 /// Open (and migrate) a store by URL: `sqlite:PATH` / `sqlite://PATH` (feature `sqlite`) or
 /// `postgres://…` / `postgresql://…` (feature `postgres`).
 ///
+/// SQLite takes `?synchronous=normal` to skip the fsync of the write-ahead row before a request
+/// leaves: a killed process still loses nothing, but a power loss or OS crash may then lose the
+/// record of a job that was sent (the default, `full`, never does).
+///
 /// ```no_run
 /// # async fn demo() -> Result<(), mediatask_store::StoreError> {
 /// let store = mediatask_store::open("sqlite:/var/lib/myapp/jobs.db").await?;
@@ -136,12 +140,24 @@ async fn open_sqlite(url: &str) -> StoreResult<SharedStore> {
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
         .unwrap_or_default();
-    let path = path.split('?').next().unwrap_or_default();
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
     if path.is_empty() {
         return Err(StoreError::Config("sqlite: URL without a path".into()));
     }
+    let mut durable = true;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("synchronous", "full")) => durable = true,
+            Some(("synchronous", "normal")) => durable = false,
+            _ => {
+                return Err(StoreError::Config(format!(
+                    "unknown SQLite store option `{pair}` (known: synchronous=full|normal)"
+                )));
+            }
+        }
+    }
     Ok(Arc::new(
-        crate::sql::SqliteStore::open(std::path::Path::new(path)).await?,
+        crate::sql::SqliteStore::open_with(std::path::Path::new(path), durable).await?,
     ))
 }
 

@@ -36,6 +36,13 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Open (creating it and its directory if missing) and migrate the store at `path`.
     pub async fn open(path: &Path) -> StoreResult<Self> {
+        Self::open_with(path, true).await
+    }
+
+    /// [`SqliteStore::open`], choosing whether the writes a request waits on are fsynced
+    /// (`durable`, `synchronous=FULL`: they survive power loss) or not (`NORMAL`: they survive a
+    /// killed process only).
+    pub async fn open_with(path: &Path, durable: bool) -> StoreResult<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
@@ -58,7 +65,12 @@ impl SqliteStore {
             }
         };
         let pool = connect(SqliteSynchronous::Normal, 4).await?;
-        let durable = connect(SqliteSynchronous::Full, 2).await?;
+        let durable_sync = if durable {
+            SqliteSynchronous::Full
+        } else {
+            SqliteSynchronous::Normal
+        };
+        let durable = connect(durable_sync, 2).await?;
         let store = SqliteStore { pool, durable };
         store.migrate().await?;
         Ok(store)
