@@ -36,6 +36,7 @@
 // only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod callbacks;
 mod config;
 mod faults;
 mod files;
