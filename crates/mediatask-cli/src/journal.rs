@@ -112,6 +112,64 @@ pub(crate) fn account_fingerprint(provider: &str, entry: &serde_json::Value) -> 
     format!("{provider}:{}", &hex::encode(digest)[..16])
 }
 
+/// How long this process holds the jobs it submits before it must renew the lease.
+pub(crate) const PROCESS_LEASE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// This process as a lease owner (host, pid and a random part).
+pub(crate) fn lease_owner() -> &'static str {
+    static OWNER: OnceLock<String> = OnceLock::new();
+    OWNER.get_or_init(|| {
+        format!(
+            "{}:{}:{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into()),
+            std::process::id(),
+            JobId::new()
+        )
+    })
+}
+
+/// The lease this process holds on a job it just submitted (fencing number 1): renewed in the
+/// background while held, so no `mediatask worker` polls the job alongside this process.
+pub(crate) struct HeldJob {
+    store: SharedStore,
+    id: JobId,
+    renewer: tokio::task::JoinHandle<()>,
+}
+
+impl HeldJob {
+    /// The job's fencing number while held.
+    pub(crate) const SEQ: i64 = 1;
+
+    /// Keep renewing the lease on `id`.
+    pub(crate) fn hold(store: SharedStore, id: JobId) -> HeldJob {
+        let renewer = {
+            let (store, id) = (store.clone(), id.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(PROCESS_LEASE / 3).await;
+                    if let Err(e) = store
+                        .renew_lease(&id, lease_owner(), Self::SEQ, PROCESS_LEASE)
+                        .await
+                    {
+                        eprintln!("warning: job {id}: {e}; a worker may drive it now");
+                        return;
+                    }
+                }
+            })
+        };
+        HeldJob { store, id, renewer }
+    }
+
+    /// Stop renewing and hand the job over (a worker may claim it at once).
+    pub(crate) async fn release(self) {
+        self.renewer.abort();
+        let _ = self
+            .store
+            .release_lease(&self.id, lease_owner(), Self::SEQ)
+            .await;
+    }
+}
+
 /// `task` wrapped in the journal when one is open.
 pub(crate) fn wrap(
     task: Arc<dyn DynMediaTask>,
@@ -119,9 +177,13 @@ pub(crate) fn wrap(
     entry: &serde_json::Value,
 ) -> Arc<dyn DynMediaTask> {
     match current() {
-        Some(store) => Arc::new(Journaled::dynamic(task, store).with_options(
-            JournalOptions::default().with_account(account_fingerprint(provider, entry)),
-        )),
+        Some(store) => Arc::new(
+            Journaled::dynamic(task, store).with_options(
+                JournalOptions::default()
+                    .with_account(account_fingerprint(provider, entry))
+                    .with_lease(lease_owner(), PROCESS_LEASE),
+            ),
+        ),
         None => task,
     }
 }
@@ -172,18 +234,18 @@ pub(crate) async fn read_handle(global: &Global, source: &str) -> CliResult<Task
     }
 }
 
-/// Tell the user which journal entry a fresh handle is (stderr, so stdout stays the handle).
-pub(crate) async fn announce(handle: &TaskHandle) {
-    let Some(store) = current() else {
-        return;
-    };
-    if let Ok(Some(job)) = store
+/// Tell the user which journal entry a fresh handle is (stderr, so stdout stays the handle),
+/// and keep holding the job's lease while this process drives it.
+pub(crate) async fn announce(handle: &TaskHandle) -> Option<HeldJob> {
+    let store = current()?;
+    let job = store
         .find_by_vendor_task(&handle.provider, &handle.task_id)
         .await
-    {
-        eprintln!(
-            "journaled as job {} (`mediatask jobs show {}`; any command taking a handle takes it)",
-            job.id, job.id
-        );
-    }
+        .ok()
+        .flatten()?;
+    eprintln!(
+        "journaled as job {} (`mediatask jobs show {}`; any command taking a handle takes it)",
+        job.id, job.id
+    );
+    Some(HeldJob::hold(store, job.id))
 }

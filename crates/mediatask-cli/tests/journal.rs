@@ -232,6 +232,60 @@ async fn enqueue_then_worker_until_idle_runs_every_job_once() {
     assert_eq!(h.emu.stats("reccloud").unwrap().jobs_created, 3);
 }
 
+#[tokio::test]
+async fn a_running_cli_holds_its_job_so_a_worker_leaves_it_alone() {
+    let h = Harness::start_with(
+        EmulatorConfig::default().with_timing(mediatask_emulator::Timing {
+            step: Duration::from_millis(150),
+            queued_steps: 1,
+            running_steps: 8,
+        }),
+        json!({}),
+    )
+    .await;
+    let url = store_url(&h, Backend::Sqlite);
+    let input = sample("vozo", "lip_sync");
+    let mut run = KillOnDrop(
+        h.command_for_test(&[
+            "--store", &url, "--output", "json", "run", "vozo", "lip_sync", "--input", &input,
+        ])
+        .spawn()
+        .unwrap(),
+    );
+    let held = until_jobs(&url, "the submitted job", |j| {
+        j.len() == 1 && j[0].handle.is_some()
+    })
+    .await;
+    let lease = held[0]
+        .lease
+        .clone()
+        .expect("the submitting process holds a lease");
+    assert_eq!(lease.seq, 1);
+    assert!(lease.owner.contains(&run.0.id().to_string()), "{lease:?}");
+    // A worker started now finds nothing to claim while `run` drives the job, and exits once
+    // `run` has finished it.
+    let worker = h
+        .cli(&[
+            "--store",
+            &url,
+            "--output",
+            "json",
+            "worker",
+            "--until-idle",
+        ])
+        .await;
+    assert_eq!(worker.code, 0, "{worker:?}");
+    assert!(
+        worker.stdout.trim().is_empty(),
+        "the worker drove the held job: {worker:?}"
+    );
+    let status = run.0.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let job = &jobs(&url).await[0];
+    assert_eq!(job.state, JobState::Succeeded);
+    assert!(job.lease.is_none(), "`run` released its lease: {job:?}");
+}
+
 /// What a crash case expects after `resume`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Expect {

@@ -39,6 +39,10 @@ pub struct JournalOptions {
     /// Attempts at recording an accepted submit before giving up (the handle is still
     /// returned; recovery then reconciles the row). Default 5.
     pub record_attempts: u32,
+    /// Journal each new job leased to this owner for this long (fencing number 1), so no
+    /// worker claims it while this process drives it; the caller renews or releases it
+    /// ([`crate::TaskStore::renew_lease`]). Default: no lease.
+    pub lease: Option<(String, Duration)>,
 }
 
 impl Default for JournalOptions {
@@ -47,6 +51,7 @@ impl Default for JournalOptions {
             account: "default".into(),
             max_recovery_attempts: 3,
             record_attempts: 5,
+            lease: None,
         }
     }
 }
@@ -65,6 +70,11 @@ impl JournalOptions {
     /// Set the recovery cap.
     pub fn with_max_recovery_attempts(mut self, n: u32) -> Self {
         self.max_recovery_attempts = n;
+        self
+    }
+    /// Lease new jobs to `owner` for `lease_for` (see [`JournalOptions::lease`]).
+    pub fn with_lease(mut self, owner: impl Into<String>, lease_for: Duration) -> Self {
+        self.lease = Some((owner.into(), lease_for));
         self
     }
 }
@@ -197,14 +207,13 @@ impl<T: MediaTask> Journaled<T> {
             .with_operation(Operation::Local)
             .with_provider(info.provider)
         })?;
+        let mut new = NewJob::new(info.provider, info.kind, self.options.account.clone(), json);
+        if let Some((owner, lease_for)) = &self.options.lease {
+            new = new.leased_to(owner.clone(), *lease_for);
+        }
         let job = self
             .store
-            .insert(NewJob::new(
-                info.provider,
-                info.kind,
-                self.options.account.clone(),
-                json,
-            ))
+            .insert(new)
             .await
             .map_err(|e| store_error(e, None))?;
         let id = job.id.clone();

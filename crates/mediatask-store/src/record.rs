@@ -89,6 +89,9 @@ pub struct NewJob {
     pub request: serde_json::Value,
     /// `Queued` (enqueue) or `Submitting` (a write-ahead submit).
     pub state: JobState,
+    /// Hold a lease on the new job (owner, for how long; fencing number 1), so no worker
+    /// claims it while the inserting process drives it.
+    pub lease: Option<(String, std::time::Duration)>,
 }
 
 impl NewJob {
@@ -111,7 +114,13 @@ impl NewJob {
             account: account.into(),
             request,
             state: JobState::Submitting,
+            lease: None,
         }
+    }
+    /// Hold a lease on it from the start (see [`NewJob::lease`]).
+    pub fn leased_to(mut self, owner: impl Into<String>, lease_for: std::time::Duration) -> Self {
+        self.lease = Some((owner.into(), lease_for));
+        self
     }
     /// Journal it as `Queued` (not submitted yet).
     pub fn queued(mut self) -> Self {

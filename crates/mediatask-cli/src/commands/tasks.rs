@@ -156,7 +156,10 @@ pub(crate) async fn submit(global: &Global, provider: &str, kind: &str, input: &
         .await
         .map_err(|e| Failure::from_error(&format!("submitting {provider}/{kind}"), &e))?;
     print_json(&handle);
-    crate::journal::announce(&handle).await;
+    // Submitted: hand the job over to whoever drives it next (a worker, `wait`, `resume`).
+    if let Some(held) = crate::journal::announce(&handle).await {
+        held.release().await;
+    }
     Ok(exit::OK)
 }
 
@@ -460,7 +463,7 @@ pub(crate) async fn run(
         .submit_json(request)
         .await
         .map_err(|e| Failure::from_error(&format!("submitting {provider}/{kind}"), &e))?;
-    crate::journal::announce(&handle).await;
+    let held = crate::journal::announce(&handle).await;
     if let Some(path) = handle_file {
         let text = serde_json::to_string(&handle).unwrap_or_default();
         std::fs::write(path, text + "\n").map_err(|e| {
@@ -478,9 +481,22 @@ pub(crate) async fn run(
     if !matches!(progress, Progress::Bar(_)) {
         print_json(&handle);
     }
-    let snap = wait_terminal(global, task.as_ref(), &handle, &progress).await?;
-    debug_assert_eq!(snap.status, TaskStatus::Succeeded);
-    fetch_result(global, task.as_ref(), &handle, &snap, download).await
+    // Driven here under the lease (fencing number 1): if this process stalls past it and a
+    // worker takes the job over, this process's journal writes are refused, not mixed in.
+    let drive = async {
+        let snap = wait_terminal(global, task.as_ref(), &handle, &progress).await?;
+        debug_assert_eq!(snap.status, TaskStatus::Succeeded);
+        fetch_result(global, task.as_ref(), &handle, &snap, download).await
+    };
+    match held {
+        Some(held) => {
+            let outcome =
+                mediatask_store::lease::with_fence(crate::journal::HeldJob::SEQ, drive).await;
+            held.release().await;
+            outcome
+        }
+        None => drive.await,
+    }
 }
 
 #[cfg(test)]

@@ -51,11 +51,15 @@ pub(crate) const COLUMNS: &str = "id, provider, kind, account, request, request_
     error, created_at_ms, updated_at_ms, submitted_at_ms, finished_at_ms, next_poll_at_ms, \
     lease_owner, lease_until_ms, lease_seq";
 
-pub(crate) fn insert_sql() -> String {
+/// `$10`/`$11`: the inserting process's lease (owner, ms) or NULLs; `{now}` the backend clock.
+pub(crate) fn insert_sql(now: &str) -> String {
     format!(
         "INSERT INTO mediatask_jobs (id, provider, kind, account, request, request_sha256, \
-         state, attempts, created_at_ms, updated_at_ms, next_poll_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9) RETURNING {COLUMNS}"
+         state, attempts, created_at_ms, updated_at_ms, next_poll_at_ms, \
+         lease_owner, lease_until_ms, lease_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, \
+           $10, CASE WHEN $10 IS NULL THEN NULL ELSE {now} + $11 END, \
+           CASE WHEN $10 IS NULL THEN 0 ELSE 1 END) RETURNING {COLUMNS}"
     )
 }
 
@@ -147,6 +151,8 @@ pub(crate) struct InsertParams {
     pub(crate) state: &'static str,
     pub(crate) attempts: i64,
     pub(crate) now_ms: i64,
+    pub(crate) lease_owner: Option<String>,
+    pub(crate) lease_ms: i64,
 }
 
 impl InsertParams {
@@ -167,6 +173,11 @@ impl InsertParams {
             state: job.state.as_str(),
             attempts: i64::from(job.state == JobState::Submitting),
             now_ms: now_ms(),
+            lease_owner: job.lease.as_ref().map(|(owner, _)| owner.clone()),
+            lease_ms: job
+                .lease
+                .as_ref()
+                .map_or(0, |(_, d)| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
         })
     }
 }
@@ -452,24 +463,27 @@ macro_rules! impl_task_store {
 
             async fn insert(&self, job: $crate::NewJob) -> $crate::StoreResult<$crate::JobRecord> {
                 let p = $crate::sql::InsertParams::new(&job)?;
-                let row: $crate::sql::RawRow = sqlx::query_as(&$crate::sql::insert_sql())
-                    .bind(&p.id)
-                    .bind(&p.provider)
-                    .bind(&p.kind)
-                    .bind(&p.account)
-                    .bind(&p.request)
-                    .bind(&p.request_sha256)
-                    .bind(p.state)
-                    .bind(p.attempts)
-                    .bind(p.now_ms)
-                    .fetch_one(self.pool_for(true))
-                    .await
-                    .map_err(|e| match e.as_database_error() {
-                        Some(d) if d.is_unique_violation() => {
-                            $crate::StoreError::Duplicate(job.id.clone())
-                        }
-                        _ => $crate::StoreError::from(e),
-                    })?;
+                let row: $crate::sql::RawRow =
+                    sqlx::query_as(&$crate::sql::insert_sql(Self::NOW_MS))
+                        .bind(&p.id)
+                        .bind(&p.provider)
+                        .bind(&p.kind)
+                        .bind(&p.account)
+                        .bind(&p.request)
+                        .bind(&p.request_sha256)
+                        .bind(p.state)
+                        .bind(p.attempts)
+                        .bind(p.now_ms)
+                        .bind(p.lease_owner)
+                        .bind(p.lease_ms)
+                        .fetch_one(self.pool_for(true))
+                        .await
+                        .map_err(|e| match e.as_database_error() {
+                            Some(d) if d.is_unique_violation() => {
+                                $crate::StoreError::Duplicate(job.id.clone())
+                            }
+                            _ => $crate::StoreError::from(e),
+                        })?;
                 row.decode()
             }
 
