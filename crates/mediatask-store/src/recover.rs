@@ -118,7 +118,8 @@ impl Recovery {
         self
     }
 
-    /// The open jobs to drive (oldest first), minus `submitting` ones younger than the grace.
+    /// The open jobs to drive (oldest first), minus those another process holds a live lease
+    /// on and `submitting` ones younger than the grace.
     pub async fn open_jobs(&self) -> StoreResult<Vec<StoreResult<JobRecord>>> {
         let grace = chrono::Duration::from_std(self.submitting_grace).unwrap_or_default();
         let cutoff = Utc::now() - grace;
@@ -128,7 +129,10 @@ impl Recovery {
             .await?
             .into_iter()
             .filter(|r| match r {
-                Ok(job) => job.state != JobState::Submitting || job.updated_at <= cutoff,
+                Ok(job) => {
+                    let held = job.lease.as_ref().is_some_and(|l| l.until > Utc::now());
+                    !held && (job.state != JobState::Submitting || job.updated_at <= cutoff)
+                }
                 Err(_) => true,
             })
             .collect())

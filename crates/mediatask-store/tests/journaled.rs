@@ -366,6 +366,24 @@ async fn a_young_submitting_row_is_left_to_its_process(target: Target) {
     assert!(r.open_jobs().await.unwrap().is_empty());
 }
 
+async fn a_job_leased_to_a_live_process_is_left_alone(target: Target) {
+    let store = target.open().await;
+    let vendor = FakeVendor::fake(SubmitAnswer::Accept, LookupAnswer::Dedupe);
+    let task = Journaled::new(vendor.clone(), store.clone()).with_options(
+        JournalOptions::default().with_lease("other-process", Duration::from_secs(60)),
+    );
+    let (id, _) = task.submit_journaled(json!({"held": true})).await.unwrap();
+    assert_eq!(store.get(&id).await.unwrap().lease.unwrap().seq, 1);
+    let r = Recovery::new(store.clone(), resolver(vendor.clone()))
+        .with_submitting_grace(Duration::ZERO);
+    assert!(
+        r.open_jobs().await.unwrap().is_empty(),
+        "a held job is not resumed behind its holder's back"
+    );
+    store.release_lease(&id, "other-process", 1).await.unwrap();
+    assert_eq!(r.open_jobs().await.unwrap().len(), 1);
+}
+
 common::both_backends!(
     accepted_submit_is_recorded_then_polled_and_fetched,
     nothing_is_sent_when_the_journal_cannot_be_written,
@@ -376,4 +394,5 @@ common::both_backends!(
     recovery_parks_what_no_lookup_can_tell,
     recovery_is_capped,
     a_young_submitting_row_is_left_to_its_process,
+    a_job_leased_to_a_live_process_is_left_alone,
 );
