@@ -185,6 +185,18 @@ fn micros(d: Duration) -> i64 {
 }
 
 /// What a gate answered to one [`RateGate::try_admit`].
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use mediatask_http::{GateDecision, GateRequest, LocalGate, RateGate, RateLimit};
+/// let gate = LocalGate::new();
+/// let req = GateRequest::new(vec![RateLimit::per_second("k", 5)], std::time::Duration::from_secs(60));
+/// match gate.try_admit(&req).await.unwrap() {
+///     GateDecision::Admitted(permit) => permit.release().await, // after the answer
+///     GateDecision::Wait(wait) => tokio::time::sleep(wait.retry_in).await,
+/// }
+/// # });
+/// ```
 #[derive(Debug)]
 pub enum GateDecision {
     /// Admitted: hold the permit while the request is in flight.
@@ -194,6 +206,17 @@ pub enum GateDecision {
 }
 
 /// Why and how long to wait before asking a gate again.
+///
+/// ```
+/// use mediatask_http::gate::{LogStats, decide};
+/// use mediatask_http::RateLimit;
+/// use std::time::Duration;
+/// // one place, held by a request in flight (it expires only after its hold)
+/// let stats = LogStats { live: 1, min_expires_us: Some(61_000_000), ..Default::default() };
+/// let wait = decide(&RateLimit::per_second("k", 1), &stats, 0, Duration::from_millis(25)).unwrap();
+/// assert_eq!(wait.frees_in, None); // only an answer can free it
+/// assert_eq!(wait.retry_in, Duration::from_millis(25)); // so ask again soon
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Wait {
     /// When a place frees by time alone, from now (`None`: every place is held by a request in
@@ -364,14 +387,30 @@ pub trait RateGate: Send + Sync + fmt::Debug {
 
     /// Wait (in real time) until `request` fits, then take its places; fails with
     /// [`GateError::Deadline`] as soon as it is known that admission would come after
-    /// `deadline` (or when the deadline passes while requests in flight hold every place).
+    /// `deadline` (or when the deadline passes while requests in flight hold every place), and
+    /// with [`GateError::Unavailable`] when the gate itself does not answer before it.
     async fn admit(
         &self,
         request: &GateRequest,
         deadline: Option<Instant>,
     ) -> Result<GatePermit, GateError> {
         loop {
-            let wait = match self.try_admit(request).await? {
+            // a backend that does not answer must not hold the caller past its deadline
+            let asked = match deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    tokio::time::timeout(left, self.try_admit(request))
+                        .await
+                        .map_err(|_| {
+                            GateError::unavailable(
+                                self.name(),
+                                "no answer before the caller's deadline",
+                            )
+                        })?
+                }
+                None => self.try_admit(request).await,
+            };
+            let wait = match asked? {
                 GateDecision::Admitted(permit) => return Ok(permit),
                 GateDecision::Wait(wait) => wait,
             };
@@ -393,6 +432,11 @@ pub trait RateGate: Send + Sync + fmt::Debug {
 
 /// What one key's log holds at the gate's `now`: the numbers [`decide`] needs. Every time is
 /// in microseconds of the gate's clock.
+///
+/// ```
+/// let empty = mediatask_http::gate::LogStats::default();
+/// assert_eq!((empty.live, empty.min_expires_us), (0, None));
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LogStats {
     /// Entries still in the window (in flight, or answered less than a window ago).
@@ -704,6 +748,32 @@ mod tests {
             gate.try_admit(&only_account).await.unwrap(),
             GateDecision::Wait(_)
         ));
+    }
+
+    /// A backend that never answers (a hung connection).
+    #[derive(Debug)]
+    struct Hung;
+
+    #[async_trait]
+    impl RateGate for Hung {
+        fn name(&self) -> &str {
+            "hung"
+        }
+        async fn try_admit(&self, _: &GateRequest) -> Result<GateDecision, GateError> {
+            std::future::pending().await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_gate_that_does_not_answer_fails_closed_at_the_deadline() {
+        let req = GateRequest::new(vec![RateLimit::per_second("k", 1)], Duration::from_secs(60));
+        let started = Instant::now();
+        let e = Hung
+            .admit(&req, Some(Instant::now() + Duration::from_millis(100)))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, GateError::Unavailable { .. }), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(1));
     }
 
     #[tokio::test]

@@ -133,6 +133,20 @@ impl Admission {
     /// [`crate::gate::RELEASE_WAIT`]) until the gate recorded the answer, so a process that
     /// exits after its last request leaves no place held; dropping the admission instead
     /// records it in the background.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use mediatask_http::{LimitConfig, Limiter, LocalGate};
+    /// use std::sync::Arc;
+    /// let limits = LimitConfig::default()
+    ///     .with_requests_per_second(Some(2))
+    ///     .with_shared_gate(Arc::new(LocalGate::new()), "acct-1");
+    /// let limiter = Arc::new(Limiter::new("demo", limits, mediatask_core::Runtime::default()));
+    /// let admission = limiter.admit("Poll", None).await.unwrap();
+    /// // … send the request, read the answer's headers …
+    /// admission.finish().await;
+    /// # });
+    /// ```
     pub async fn finish(mut self) {
         if let Some(permit) = self.shared.take() {
             permit.release().await;

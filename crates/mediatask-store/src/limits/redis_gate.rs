@@ -168,7 +168,17 @@ impl RedisRateGate {
     }
 
     /// Like [`RedisRateGate::new`], and check now that the server answers (else
-    /// [`StoreError::Unavailable`]).
+    /// [`StoreError::Unavailable`], without the password).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    /// let e = mediatask_store::RedisRateGate::connect(&format!("redis://:pw@127.0.0.1:{port}/"))
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(e, mediatask_store::StoreError::Unavailable(_)) && !e.to_string().contains("pw@"));
+    /// # });
+    /// ```
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let gate = Self::new(url)?;
         let mut connection = gate
