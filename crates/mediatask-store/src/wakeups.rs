@@ -6,6 +6,11 @@
 //! its payload, so only the vendor API's answer (the poll it triggers) is the truth. A
 //! duplicate, or a callback for a job that has already ended, changes no row at all.
 //!
+//! A worker already waiting on a job (holding its lease, sleeping between polls) does not look
+//! at `next_poll_at`; [`Wakeups`] reaches it in-process: drive the job inside
+//! [`Wakeups::scope`] with a wait policy whose sleeper is [`Wakeups::sleeper`], and a callback
+//! recorded through the same `Wakeups` ends the current sleep, so the next poll happens at once.
+//!
 //! ```
 //! # #[cfg(feature = "sqlite")]
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -27,6 +32,13 @@
 //! ```
 
 use crate::JobId;
+use async_trait::async_trait;
+use mediatask_core::Sleeper;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
 
 /// One verified callback, as the receiver reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,3 +156,118 @@ impl_record_callback!(crate::SqliteStore, |pool| pool
     .begin_with("BEGIN IMMEDIATE"));
 #[cfg(feature = "postgres")]
 impl_record_callback!(crate::PostgresStore, |pool| pool.begin());
+
+tokio::task_local! {
+    static CURRENT_JOB: Arc<Notify>;
+}
+
+/// In-process wake-ups for jobs this process is waiting on.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use mediatask_core::runtime::TokioSleeper;
+/// use mediatask_store::{JobId, wakeups::Wakeups};
+/// use std::{sync::Arc, time::{Duration, Instant}};
+/// let wakeups = Wakeups::new();
+/// let sleeper = wakeups.sleeper(Arc::new(TokioSleeper));
+/// let id = JobId::new();
+/// let started = Instant::now();
+/// let (w, i) = (wakeups.clone(), id.clone());
+/// tokio::spawn(async move {
+///     tokio::time::sleep(Duration::from_millis(50)).await;
+///     assert!(w.wake(&i));
+/// });
+/// wakeups.scope(&id, async { sleeper.sleep(Duration::from_secs(60)).await }).await;
+/// assert!(started.elapsed() < Duration::from_secs(5));
+/// assert!(!wakeups.wake(&id), "nobody waits on it any more");
+/// # });
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Wakeups {
+    waiting: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+}
+
+impl Wakeups {
+    /// No job waited on yet.
+    pub fn new() -> Self {
+        Wakeups::default()
+    }
+
+    /// End the current (or the next) sleep of `job`'s waiter; `false` when no scope of this
+    /// process waits on it (then `next_poll_at` is what brings it forward).
+    pub fn wake(&self, job: &JobId) -> bool {
+        let notify = match self.waiting.lock() {
+            Ok(w) => w.get(job.as_str()).cloned(),
+            Err(_) => None,
+        };
+        match notify {
+            Some(n) => {
+                // A permit is kept if the waiter is between polls, not yet asleep.
+                n.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Run `fut` (the drive of `job`) so that sleeps through [`Wakeups::sleeper`] end at a
+    /// wake-up of `job`.
+    pub async fn scope<F: Future>(&self, job: &JobId, fut: F) -> F::Output {
+        let notify = Arc::new(Notify::new());
+        if let Ok(mut w) = self.waiting.lock() {
+            w.insert(job.to_string(), notify.clone());
+        }
+        // Removed however the drive ends (also when its future is dropped).
+        let _guard = ScopeGuard {
+            waiting: self.waiting.clone(),
+            job: job.to_string(),
+            notify: notify.clone(),
+        };
+        CURRENT_JOB.scope(notify, fut).await
+    }
+
+    /// A sleeper that sleeps like `inner` but returns early at a wake-up of the job whose
+    /// [`Wakeups::scope`] it runs in (outside a scope it is `inner`).
+    pub fn sleeper(&self, inner: Arc<dyn Sleeper>) -> Arc<dyn Sleeper> {
+        Arc::new(WakeableSleeper { inner })
+    }
+}
+
+/// Forgets a scope's entry (unless a newer scope of the same job replaced it).
+struct ScopeGuard {
+    waiting: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+    job: String,
+    notify: Arc<Notify>,
+}
+
+impl Drop for ScopeGuard {
+    fn drop(&mut self) {
+        if let Ok(mut w) = self.waiting.lock()
+            && w.get(&self.job)
+                .is_some_and(|n| Arc::ptr_eq(n, &self.notify))
+        {
+            w.remove(&self.job);
+        }
+    }
+}
+
+/// See [`Wakeups::sleeper`].
+#[derive(Debug)]
+struct WakeableSleeper {
+    inner: Arc<dyn Sleeper>,
+}
+
+#[async_trait]
+impl Sleeper for WakeableSleeper {
+    async fn sleep(&self, d: Duration) {
+        match CURRENT_JOB.try_with(Arc::clone) {
+            Ok(notify) => {
+                tokio::select! {
+                    _ = self.inner.sleep(d) => {}
+                    _ = notify.notified() => {}
+                }
+            }
+            Err(_) => self.inner.sleep(d).await,
+        }
+    }
+}

@@ -77,7 +77,7 @@ pub use store_sink::StoreSink;
 #[cfg(feature = "store")]
 mod store_sink {
     use super::*;
-    use mediatask_store::wakeups::{CallbackReport, Wakeup};
+    use mediatask_store::wakeups::{CallbackReport, Wakeup, Wakeups};
     use mediatask_store::{JobId, SharedStore, StoreError};
 
     /// A [`CallbackSink`] over the job journal: deduplicates in the store and moves the job's
@@ -92,12 +92,23 @@ mod store_sink {
     #[derive(Debug, Clone)]
     pub struct StoreSink {
         store: SharedStore,
+        wakeups: Option<Wakeups>,
     }
 
     impl StoreSink {
         /// A sink writing to `store`.
         pub fn new(store: SharedStore) -> Self {
-            StoreSink { store }
+            StoreSink {
+                store,
+                wakeups: None,
+            }
+        }
+
+        /// Also end the current sleep of a worker of this process already waiting on the job
+        /// (see [`mediatask_store::wakeups::Wakeups`]).
+        pub fn with_wakeups(mut self, wakeups: Wakeups) -> Self {
+            self.wakeups = Some(wakeups);
+            self
         }
     }
 
@@ -112,7 +123,12 @@ mod store_sink {
                 callback_id: cb.callback_id,
             };
             match self.store.record_callback(&report).await {
-                Ok(Wakeup::Woken) => Ok(SinkOutcome::Woken),
+                Ok(Wakeup::Woken) => {
+                    if let Some(w) = &self.wakeups {
+                        w.wake(&report.job_id);
+                    }
+                    Ok(SinkOutcome::Woken)
+                }
                 Ok(Wakeup::Duplicate) => Ok(SinkOutcome::Duplicate),
                 Ok(Wakeup::Closed) => Ok(SinkOutcome::Closed),
                 Err(StoreError::NotFound(_)) => Err(SinkError::UnknownJob),
