@@ -13,6 +13,15 @@ use std::sync::{Arc, OnceLock};
 /// The store of this process, once opened (`None` inside: `--no-store`).
 static STORE: OnceLock<Option<SharedStore>> = OnceLock::new();
 
+/// The rate gate every process on the same store shares (opened with the store).
+static GATE: OnceLock<Arc<dyn mediatask_http::RateGate>> = OnceLock::new();
+
+/// The shared rate gate, when the journal is open: vendor clients built with it keep "≤ N
+/// requests in any sliding second" across every process using the same store.
+pub(crate) fn rate_gate() -> Option<Arc<dyn mediatask_http::RateGate>> {
+    current().and(GATE.get().cloned())
+}
+
 /// The default store URL: `sqlite:<data dir>/mediatask/jobs.db` (`$XDG_DATA_HOME` on Linux).
 pub(crate) fn default_store_url() -> CliResult<String> {
     use etcetera::BaseStrategy;
@@ -51,6 +60,17 @@ pub(crate) async fn open(global: &Global) -> CliResult<Option<SharedStore>> {
                 ),
             )
         })?;
+        // The store's own database also carries the account's shared rate limits.
+        let gate = mediatask_store::open_rate_gate(&url).await.map_err(|e| {
+            Failure::other(
+                crate::exit::OTHER,
+                format!(
+                    "cannot open the shared rate limits in {}: {e}",
+                    redact_url(&url)
+                ),
+            )
+        })?;
+        let _ = GATE.set(gate);
         Some(store)
     };
     Ok(STORE.get_or_init(|| store).clone())

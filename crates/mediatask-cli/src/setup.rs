@@ -67,8 +67,16 @@ pub(crate) fn provider_entry(global: &Global, provider: &str) -> CliResult<Value
 /// A registry holding only `provider`, configured from `--config`, env vars and `--endpoint`.
 pub(crate) fn registry_for(global: &Global, provider: &str) -> CliResult<Registry> {
     let entry = provider_entry(global, provider)?;
-    Registry::from_json(&json!({ provider: entry }))
-        .map_err(|e| Failure::from_error(&format!("configuring {provider}"), &e))
+    let config = json!({ provider: entry });
+    let registry = match crate::journal::rate_gate() {
+        // Every process on this journal shares the account's rate limits.
+        Some(gate) => Registry::from_json_with(&config, &|name, cfg, http| {
+            let account = crate::journal::account_fingerprint(name, cfg);
+            http.limits = std::mem::take(&mut http.limits).with_shared_gate(gate.clone(), account);
+        }),
+        None => Registry::from_json(&config),
+    };
+    registry.map_err(|e| Failure::from_error(&format!("configuring {provider}"), &e))
 }
 
 /// The SoftSugar client, configured exactly like the registry's (`--config`, env vars,

@@ -286,6 +286,68 @@ async fn a_running_cli_holds_its_job_so_a_worker_leaves_it_alone() {
     assert!(job.lease.is_none(), "`run` released its lease: {job:?}");
 }
 
+/// Six `mediatask run` processes on one RecCloud account (2 requests per second, enforced by
+/// the emulator) sharing one journal: measured at the vendor side, no sliding second holds more
+/// than 2 arrivals, nothing is throttled, every run succeeds.
+async fn six_runs_share_the_accounts_rate_limit(backend: Backend) {
+    let h = Harness::start_with(
+        EmulatorConfig::default()
+            .with_timing(common::timing())
+            .with_rate_limit("reccloud", 2),
+        json!({}),
+    )
+    .await;
+    let url = store_url(&h, backend);
+    let input = sample("reccloud", "speech_to_text");
+    let runs: Vec<KillOnDrop> = (0..6)
+        .map(|_| {
+            KillOnDrop(
+                h.command_for_test(&[
+                    "--store",
+                    &url,
+                    "--output",
+                    "json",
+                    "run",
+                    "reccloud",
+                    "speech_to_text",
+                    "--input",
+                    &input,
+                ])
+                .spawn()
+                .unwrap(),
+            )
+        })
+        .collect();
+    for mut run in runs {
+        let status = tokio::task::spawn_blocking(move || run.0.wait().unwrap())
+            .await
+            .unwrap();
+        assert!(status.success(), "a run failed: {status:?}");
+    }
+    let stats = h.emu.stats("reccloud").unwrap();
+    assert_eq!(stats.throttled, 0, "{stats:?}");
+    assert_eq!(stats.jobs_created, 6);
+    let mut t = h.emu.arrivals("reccloud");
+    t.sort();
+    for w in t.windows(3) {
+        assert!(
+            w[2] - w[0] >= Duration::from_secs(1),
+            "3 arrivals within {:?} (limit 2 per second): {t:?}",
+            w[2] - w[0]
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn six_runs_share_the_accounts_rate_limit_sqlite() {
+    six_runs_share_the_accounts_rate_limit(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn six_runs_share_the_accounts_rate_limit_postgres() {
+    six_runs_share_the_accounts_rate_limit(Backend::Postgres).await;
+}
+
 /// What a crash case expects after `resume`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Expect {

@@ -139,12 +139,21 @@ impl Provider for RecCloudProvider {
 /// assert_eq!(p.kinds().len(), 6);
 /// ```
 pub fn provider_from_json(config: serde_json::Value) -> Result<Arc<dyn Provider>> {
+    provider_from_json_with(config, &|_| {})
+}
+
+/// [`provider_from_json`], letting the caller adjust the transport configuration (which JSON
+/// cannot carry), e.g. a shared rate gate for every process on the account.
+pub fn provider_from_json_with(
+    config: serde_json::Value,
+    tune_http: &dyn Fn(&mut mediatask_http::HttpConfig),
+) -> Result<Arc<dyn Provider>> {
     let config = if config.is_null() {
         serde_json::Value::Object(Default::default())
     } else {
         config
     };
-    let config: RecCloudConfig = serde_json::from_value(config).map_err(|e| {
+    let mut config: RecCloudConfig = serde_json::from_value(config).map_err(|e| {
         mediatask_core::Error::new(
             mediatask_core::ErrorKind::Config,
             format!("invalid RecCloud config: {e}"),
@@ -152,6 +161,7 @@ pub fn provider_from_json(config: serde_json::Value) -> Result<Arc<dyn Provider>
         .with_provider(PROVIDER)
         .with_operation(mediatask_core::Operation::Local)
     })?;
+    tune_http(&mut config.http);
     Ok(Arc::new(RecCloudProvider::new(RecCloudClient::new(
         config,
     )?)))

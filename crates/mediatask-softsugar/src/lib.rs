@@ -124,11 +124,21 @@ impl Provider for SoftSugarProvider {
 /// assert_eq!(p.kinds().len(), 6);
 /// ```
 pub fn provider_from_json(config: serde_json::Value) -> Result<Arc<dyn Provider>> {
+    provider_from_json_with(config, &|_| {})
+}
+
+/// [`provider_from_json`], letting the caller adjust the transport configuration (which JSON
+/// cannot carry), e.g. a shared rate gate for every process on the account.
+pub fn provider_from_json_with(
+    config: serde_json::Value,
+    tune_http: &dyn Fn(&mut mediatask_http::HttpConfig),
+) -> Result<Arc<dyn Provider>> {
     let config = if config.is_null() {
         serde_json::json!({})
     } else {
         config
     };
-    let cfg = SoftSugarConfig::from_json(config)?;
+    let mut cfg = SoftSugarConfig::from_json(config)?;
+    tune_http(&mut cfg.http);
     Ok(Arc::new(SoftSugarProvider::new(Client::new(cfg)?)))
 }

@@ -41,7 +41,7 @@ pub use client::{VozoClient, VozoProtocol};
 /// The same client under the plain `Client` name every vendor crate exports.
 pub type Client = VozoClient;
 pub use config::{DEFAULT_REUSABLE_LIP_SYNC_QUERY_PATH, LIP_SYNC_POOL, TRANSLATE_POOL, VozoConfig};
-pub use provider::{VozoProvider, provider_from_json};
+pub use provider::{VozoProvider, provider_from_json, provider_from_json_with};
 pub use tasks::{LipSync, LipSyncOutput, ReusableLipSync, TranslateDub, TranslateDubOutput};
 
 /// Provider name used in handles, errors and the registry.

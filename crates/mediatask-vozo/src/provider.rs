@@ -58,6 +58,16 @@ impl Provider for VozoProvider {
 /// assert_eq!(kinds, ["translate_dub", "lip_sync", "reusable_lip_sync"]);
 /// ```
 pub fn provider_from_json(config: serde_json::Value) -> Result<Arc<dyn Provider>> {
-    let config = VozoConfig::from_json(config)?;
+    provider_from_json_with(config, &|_| {})
+}
+
+/// [`provider_from_json`], letting the caller adjust the transport configuration (which JSON
+/// cannot carry), e.g. a shared rate gate for every process on the account.
+pub fn provider_from_json_with(
+    config: serde_json::Value,
+    tune_http: &dyn Fn(&mut mediatask_http::HttpConfig),
+) -> Result<Arc<dyn Provider>> {
+    let mut config = VozoConfig::from_json(config)?;
+    tune_http(&mut config.http);
     Ok(Arc::new(VozoProvider::new(VozoClient::new(config)?)))
 }

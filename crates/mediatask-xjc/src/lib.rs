@@ -136,7 +136,16 @@ impl Provider for XjcProvider {
 /// assert_eq!(p.kinds().len(), 5);
 /// ```
 pub fn provider_from_json(config: serde_json::Value) -> Result<Arc<dyn Provider>> {
-    let config: XjcConfig = serde_json::from_value(config).map_err(|e| {
+    provider_from_json_with(config, &|_| {})
+}
+
+/// [`provider_from_json`], letting the caller adjust the transport configuration (which JSON
+/// cannot carry), e.g. a shared rate gate for every process on the account.
+pub fn provider_from_json_with(
+    config: serde_json::Value,
+    tune_http: &dyn Fn(&mut mediatask_http::HttpConfig),
+) -> Result<Arc<dyn Provider>> {
+    let mut config: XjcConfig = serde_json::from_value(config).map_err(|e| {
         mediatask_core::Error::new(
             mediatask_core::ErrorKind::Config,
             format!("invalid xjc config: {e}"),
@@ -144,5 +153,6 @@ pub fn provider_from_json(config: serde_json::Value) -> Result<Arc<dyn Provider>
         .with_provider(PROVIDER)
         .with_operation(mediatask_core::Operation::Local)
     })?;
+    tune_http(&mut config.http);
     Ok(Arc::new(XjcProvider::new(XjcClient::new(config)?)))
 }

@@ -29,7 +29,7 @@ pub mod http {
 }
 
 mod registry;
-pub use registry::{PROVIDERS, Registry, build_provider};
+pub use registry::{PROVIDERS, Registry, build_provider, build_provider_with};
 
 /// Vendor crates, one module per enabled feature.
 pub mod vendors {

@@ -28,18 +28,36 @@ pub const PROVIDERS: &[&str] = &[
 /// assert_eq!(err.kind(), mediatask::ErrorKind::NotFound);
 /// ```
 pub fn build_provider(name: &str, config: Value) -> Result<Arc<dyn Provider>> {
-    let _ = &config;
+    build_provider_with(name, config, &|_| {})
+}
+
+/// [`build_provider`], letting the caller adjust each vendor's transport configuration (which
+/// JSON cannot carry), e.g. a rate gate shared by every process on the account.
+///
+/// ```
+/// let e = mediatask::build_provider_with("no-such-vendor", serde_json::json!({}), &|http| {
+///     http.limits.requests_per_second = Some(2);
+/// })
+/// .unwrap_err();
+/// assert!(e.to_string().contains("unknown provider"));
+/// ```
+pub fn build_provider_with(
+    name: &str,
+    config: Value,
+    tune_http: &dyn Fn(&mut mediatask_http::HttpConfig),
+) -> Result<Arc<dyn Provider>> {
+    let _ = (&config, tune_http);
     match name {
         #[cfg(feature = "tencent-vod")]
-        "tencent-vod" => mediatask_tencent_vod::provider_from_json(config),
+        "tencent-vod" => mediatask_tencent_vod::provider_from_json_with(config, tune_http),
         #[cfg(feature = "softsugar")]
-        "softsugar" => mediatask_softsugar::provider_from_json(config),
+        "softsugar" => mediatask_softsugar::provider_from_json_with(config, tune_http),
         #[cfg(feature = "xjc")]
-        "xjc" => mediatask_xjc::provider_from_json(config),
+        "xjc" => mediatask_xjc::provider_from_json_with(config, tune_http),
         #[cfg(feature = "reccloud")]
-        "reccloud" => mediatask_reccloud::provider_from_json(config),
+        "reccloud" => mediatask_reccloud::provider_from_json_with(config, tune_http),
         #[cfg(feature = "vozo")]
-        "vozo" => mediatask_vozo::provider_from_json(config),
+        "vozo" => mediatask_vozo::provider_from_json_with(config, tune_http),
         other => Err(unknown_provider(other)),
     }
 }
@@ -83,6 +101,21 @@ impl Registry {
 
     /// Build from `{"<provider>": {<config>}, …}`; every key must name a compiled-in provider.
     pub fn from_json(config: &Value) -> Result<Self> {
+        Self::from_json_with(config, &|_, _, _| {})
+    }
+
+    /// [`Registry::from_json`], letting the caller adjust each vendor's transport configuration
+    /// (`tune_http(provider, its JSON config, &mut HttpConfig)`), e.g. to share one rate gate
+    /// between every process on an account.
+    ///
+    /// ```
+    /// let registry = mediatask::Registry::from_json_with(&serde_json::json!({}), &|_, _, _| {}).unwrap();
+    /// assert_eq!(registry.providers().count(), 0);
+    /// ```
+    pub fn from_json_with(
+        config: &Value,
+        tune_http: &dyn Fn(&str, &Value, &mut mediatask_http::HttpConfig),
+    ) -> Result<Self> {
         let obj = config.as_object().ok_or_else(|| {
             Error::new(
                 ErrorKind::Config,
@@ -92,7 +125,8 @@ impl Registry {
         })?;
         let mut registry = Registry::new();
         for (name, cfg) in obj {
-            let provider = build_provider(name, cfg.clone())?;
+            let provider =
+                build_provider_with(name, cfg.clone(), &|http| tune_http(name, cfg, http))?;
             registry = registry.with_provider(provider);
         }
         Ok(registry)
