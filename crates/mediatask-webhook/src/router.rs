@@ -330,14 +330,19 @@ async fn relay(
         Ok(b) => b,
         Err(r) => return refuse(&provider, r),
     };
-    deliver(
+    let answer = deliver(
         &s,
         Callback {
             provider,
             job_id,
             reported_status: b.status,
-            callback_id: id,
+            callback_id: id.clone(),
         },
     )
-    .await
+    .await;
+    if answer.status() == StatusCode::SERVICE_UNAVAILABLE {
+        // Not recorded: the sender's retry (same webhook-id) must not count as a replay.
+        v.forget(&id);
+    }
+    answer
 }

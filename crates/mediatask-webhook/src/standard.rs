@@ -92,6 +92,16 @@ impl StandardVerifier {
     }
 }
 
+impl StandardVerifier {
+    /// Forget an accepted id, so the sender's retry is accepted (the receiver calls this when
+    /// it could not record the callback and answered 503).
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.remove(id);
+        }
+    }
+}
+
 fn map_error(e: WebhookError) -> Rejection {
     match e {
         WebhookError::MissingHeader(_) => {

@@ -301,3 +301,36 @@ async fn the_relay_route_is_off_without_a_secret() {
     );
     assert_eq!(rec.count(), 0);
 }
+
+/// A sink whose store is down.
+#[derive(Debug)]
+struct Down;
+
+#[async_trait::async_trait]
+impl mediatask_webhook::CallbackSink for Down {
+    async fn accept(
+        &self,
+        _cb: mediatask_webhook::Callback,
+    ) -> Result<mediatask_webhook::SinkOutcome, mediatask_webhook::SinkError> {
+        Err(mediatask_webhook::SinkError::Unavailable("db down".into()))
+    }
+}
+
+#[tokio::test]
+async fn a_retry_after_503_is_not_a_replay() {
+    let config =
+        WebhookConfig::new(CallbackTokens::new(Secret::new("k"))).with_standard(verifier());
+    let down = router(config.clone(), Arc::new(Down));
+    let ts = now();
+    let sig = signed("msg_503", ts, BODY);
+    let h = [
+        ("webhook-id", "msg_503"),
+        ("webhook-timestamp", &*ts.to_string()),
+        ("webhook-signature", &*sig),
+    ];
+    let path = format!("/relay/vozo/{JOB}");
+    assert_eq!(post(&down, &path, &h, BODY).await.0, 503);
+    // The same router (same replay cache) once the store is back would accept the retry; here
+    // the store is still down, so the retry gets 503 again rather than 409.
+    assert_eq!(post(&down, &path, &h, BODY).await.0, 503);
+}
