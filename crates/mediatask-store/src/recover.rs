@@ -215,6 +215,19 @@ impl Recovery {
     ) -> mediatask_core::Result<()> {
         let store = &self.store;
         let sdk = |e: crate::StoreError| e.into_sdk(Some(&job.id));
+        // Parked for a human: the outcome is unknown and no lookup can tell.
+        let park = |e: JobError| async move {
+            store
+                .transition(
+                    &job.id,
+                    JobState::Submitting,
+                    JobState::Unknown,
+                    JobChange::under_lease().error(e),
+                )
+                .await
+                .map(|_| ())
+                .map_err(|e| e.into_sdk(Some(&job.id)))
+        };
         if job.recovery_attempts >= self.options.max_recovery_attempts {
             let e = JobError::new(
                 "outcome_unknown",
@@ -224,16 +237,7 @@ impl Recovery {
                     job.recovery_attempts, job.request_sha256, job.provider
                 ),
             );
-            store
-                .transition(
-                    &job.id,
-                    JobState::Submitting,
-                    JobState::Unknown,
-                    JobChange::under_lease().error(e),
-                )
-                .await
-                .map_err(sdk)?;
-            return Ok(());
+            return park(e).await;
         }
         let job = store
             .transition(
@@ -272,15 +276,7 @@ impl Recovery {
                         job.id, job.request_sha256
                     ),
                 );
-                store
-                    .transition(
-                        &job.id,
-                        JobState::Submitting,
-                        JobState::Unknown,
-                        JobChange::under_lease().error(e),
-                    )
-                    .await
-                    .map_err(sdk)?;
+                park(e).await?;
             }
             _ => {}
         }
