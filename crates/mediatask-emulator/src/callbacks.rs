@@ -8,7 +8,8 @@
 //! | `softsugar` | `{taskId, materialId, materialName, algoType, algoSubType1, status, taskResult}` | none (AuthKey algorithm undocumented) |
 //! | `vozo` | the status object of the matching `GET` | none; a `{"challenge": …}` probe (inferred) |
 //!
-//! Callbacks are built explicitly (the emulator's task timeline does not push them by itself);
+//! The Vozo emulator pushes its callback by itself when a task created with an `http://`
+//! `callback_url` ends; the others are built explicitly with these functions.
 //! [`CallbackFault`] turns one delivery into what a misbehaving network or attacker would send.
 
 use md5::{Digest, Md5};

@@ -110,10 +110,19 @@ fn require(req: &Value, fields: &[&str]) -> Result<(), Response> {
     Ok(())
 }
 
-fn create(ctx: &VendorCtx, kind: &str, req: Value, fired: &[crate::Fault]) -> Response {
+fn create(ctx: &Arc<VendorCtx>, kind: &str, req: Value, fired: &[crate::Fault]) -> Response {
     let id = uuid::Uuid::new_v4().simple().to_string();
+    let callback_url = req
+        .get("callback_url")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     match ctx.create_task(id.clone(), kind, req, fired) {
-        Some(_) => json(StatusCode::OK, json!({"task_id": id})),
+        Some(_) => {
+            if let Some(url) = callback_url {
+                push_callback(ctx.clone(), id.clone(), kind.to_owned(), url);
+            }
+            json(StatusCode::OK, json!({"task_id": id}))
+        }
         None => error(
             400,
             "1304",
@@ -264,6 +273,45 @@ async fn get_translate(
         }
     }
     json(StatusCode::OK, body)
+}
+
+/// Vozo's webhook: when the task ends, POST the job-status object to `callback_url` (like
+/// the `GET` of its kind; no signature, as documented). Only `http://` URLs are delivered; a
+/// stuck or cancelled task sends nothing. Not counted as a poll.
+fn push_callback(ctx: Arc<VendorCtx>, id: String, kind: String, url: String) {
+    if !url.starts_with("http://") {
+        return;
+    }
+    tokio::spawn(async move {
+        tokio::time::sleep(ctx.timing.total() + std::time::Duration::from_millis(5)).await;
+        let Some(task) = ctx.lock().tasks.get(&id).cloned() else {
+            return;
+        };
+        let phase = task.phase(&ctx.timing, std::time::Instant::now());
+        let body = match (&phase, kind.as_str()) {
+            (Phase::Succeeded, LIPSYNC) => {
+                let (video, _) = ctx.file_url(&task.id, "lipsync.mp4", &[]);
+                json!({"status": "done", "video_url": video})
+            }
+            (Phase::Succeeded, _) => {
+                let (video, _) = ctx.file_url(&task.id, "dubbed.mp4", &[]);
+                json!({"status": "done", "err_code": "", "err_message": "", "result": {"video_url": video}})
+            }
+            (Phase::Failed { code, message }, _) => {
+                let (c, m) = failure(code, message);
+                json!({"status": "failed", "err_code": c, "err_message": m})
+            }
+            _ => return,
+        };
+        let cb = crate::callbacks::VendorCallback {
+            vendor: NAME,
+            headers: Vec::new(),
+            body: body.to_string().into_bytes(),
+        };
+        if let Err(e) = crate::callbacks::deliver(&url, &cb).await {
+            tracing::debug!(vendor = NAME, error = %e, "callback not delivered");
+        }
+    });
 }
 
 fn code_of(p: &Phase) -> &str {
