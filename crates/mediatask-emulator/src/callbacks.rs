@@ -8,8 +8,9 @@
 //! | `softsugar` | `{taskId, materialId, materialName, algoType, algoSubType1, status, taskResult}` | none (AuthKey algorithm undocumented) |
 //! | `vozo` | the status object of the matching `GET` | none; a `{"challenge": …}` probe (inferred) |
 //!
-//! The Vozo emulator pushes its callback by itself when a task created with an `http://`
-//! `callback_url` ends; the others are built explicitly with these functions.
+//! The Vozo and ai-xjc emulators push their callback by themselves when a task created with an
+//! `http://` `callback_url` / `callbackUrl` ends; Tencent's and SoftSugar's (account-level URLs)
+//! are built explicitly with these functions.
 //! [`CallbackFault`] turns one delivery into what a misbehaving network or attacker would send.
 
 use md5::{Digest, Md5};

@@ -234,8 +234,12 @@ async fn works_create(
         return biz(20004, "参数不正确");
     }
     let id = new_id();
+    let callback = str_field(&req, "callbackUrl").to_owned();
     match ctx.create_task(id.clone(), "works", req, &fired) {
-        Some(_) => ok(json!({"jobId": id})),
+        Some(_) => {
+            push_callback(ctx.clone(), id.clone(), "jobId", callback);
+            ok(json!({"jobId": id}))
+        }
         None => biz(20007, "正在生成中的作品数量达到上限"),
     }
 }
@@ -289,8 +293,12 @@ async fn voice_train(
         s => s.to_owned(),
     };
     // a speakerId may be retrained: the task key is the speaker id plus a training counter
+    let callback = str_field(&req, "callbackUrl").to_owned();
     match ctx.create_task(speaker.clone(), &format!("train/{tier}"), req, &fired) {
-        Some(_) => ok(json!({"speakerId": speaker})),
+        Some(_) => {
+            push_callback(ctx.clone(), speaker.clone(), "speakerId", callback);
+            ok(json!({"speakerId": speaker}))
+        }
         None => biz(20007, "正在生成中的作品数量达到上限"),
     }
 }
@@ -341,8 +349,12 @@ async fn voice_create(
     }
     let tier = tier_of(uri.path());
     let id = new_id();
+    let callback = str_field(&req, "callbackUrl").to_owned();
     match ctx.create_task(id.clone(), &format!("synth/{tier}"), req, &fired) {
-        Some(_) => ok(json!({"jobId": id})),
+        Some(_) => {
+            push_callback(ctx.clone(), id.clone(), "jobId", callback);
+            ok(json!({"jobId": id}))
+        }
         None => biz(20007, "正在生成中的作品数量达到上限"),
     }
 }
@@ -459,4 +471,37 @@ async fn bill_list(
     let total = rows.len();
     let list: Vec<Value> = rows.into_iter().skip(skip).take(ds).collect();
     ok(json!({"total": total, "list": list}))
+}
+
+/// ai-xjc's callback: when the task ends, POST `{status, errorMessage, …, <id_field>, userId,
+/// accessKey, modelType}` (unsigned, the access key echoed) to an `http://` `callbackUrl`. A
+/// stuck task sends nothing; not counted as a poll.
+fn push_callback(ctx: Arc<VendorCtx>, id: String, id_field: &'static str, url: String) {
+    if !url.starts_with("http://") {
+        return;
+    }
+    tokio::spawn(async move {
+        tokio::time::sleep(ctx.timing.total() + std::time::Duration::from_millis(5)).await;
+        let Some(task) = ctx.lock().tasks.get(&id).cloned() else {
+            return;
+        };
+        let phase = task.phase(&ctx.timing, std::time::Instant::now());
+        if !matches!(phase, Phase::Succeeded | Phase::Failed { .. }) {
+            return;
+        }
+        let (status, message) = status_of(&phase);
+        let body = json!({
+            "status": status, "errorMessage": message, "videoUrl": "", "duration": 0,
+            id_field: id, "userId": "emulator-user",
+            "accessKey": ctx.config.credentials.xjc_access_key, "modelType": "",
+        });
+        let cb = crate::callbacks::VendorCallback {
+            vendor: NAME,
+            headers: Vec::new(),
+            body: body.to_string().into_bytes(),
+        };
+        if let Err(e) = crate::callbacks::deliver(&url, &cb).await {
+            tracing::debug!(vendor = NAME, error = %e, "callback not delivered");
+        }
+    });
 }
