@@ -156,7 +156,9 @@ pub fn tidy(root: &Path) -> Result<(), String> {
     let test_command = TEST_COMMAND.join(" ");
     for (file, text) in [("README.md", &readme), (".ci/run", &ci_run)] {
         if !text.lines().any(|l| l.trim() == test_command) {
-            problems.push(format!("{file} does not run the test command `{test_command}`"));
+            problems.push(format!(
+                "{file} does not run the test command `{test_command}`"
+            ));
         }
     }
     let umbrella =
