@@ -348,6 +348,119 @@ async fn six_runs_share_the_accounts_rate_limit_postgres() {
     six_runs_share_the_accounts_rate_limit(Backend::Postgres).await;
 }
 
+/// Four `mediatask worker` processes drain 12 enqueued jobs on one RecCloud account (2
+/// requests per second, enforced by the emulator): each job is driven by one worker only (one
+/// vendor job per logical job), no sliding second holds more than 2 arrivals, nothing is
+/// throttled, and while work waits the arrivals use most of the allowed rate.
+async fn four_workers_drain_the_queue_within_the_rate(backend: Backend) {
+    let h = Harness::start_with(
+        EmulatorConfig::default()
+            .with_timing(common::timing())
+            .with_rate_limit("reccloud", 2),
+        json!({}),
+    )
+    .await;
+    let url = store_url(&h, backend);
+    let input = sample("reccloud", "speech_to_text");
+    for _ in 0..12 {
+        let out = h
+            .cli(&[
+                "--store",
+                &url,
+                "enqueue",
+                "reccloud",
+                "speech_to_text",
+                "--input",
+                &input,
+            ])
+            .await;
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+    let workers: Vec<KillOnDrop> = (0..4)
+        .map(|_| {
+            KillOnDrop(
+                h.command_for_test(&[
+                    "--store",
+                    &url,
+                    "--output",
+                    "json",
+                    "worker",
+                    "--until-idle",
+                    "--idle-poll-ms",
+                    "50",
+                ])
+                .spawn()
+                .unwrap(),
+            )
+        })
+        .collect();
+    let mut outputs = Vec::new();
+    for mut w in workers {
+        let (status, text) = tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let mut text = String::new();
+            if let Some(mut stdout) = w.0.stdout.take() {
+                stdout.read_to_string(&mut text).unwrap();
+            }
+            (w.0.wait().unwrap(), text)
+        })
+        .await
+        .unwrap();
+        assert!(status.success(), "a worker failed: {status:?} {text}");
+        outputs.push(text);
+    }
+    let all = jobs(&url).await;
+    assert!(
+        all.iter()
+            .all(|j| j.state == JobState::Succeeded && j.result.is_some()),
+        "{all:?}"
+    );
+    // Each job is reported by exactly one worker.
+    let reported: usize = outputs
+        .iter()
+        .map(|o| o.lines().filter(|l| l.contains("\"job_id\"")).count())
+        .sum();
+    assert_eq!(reported, 12, "{outputs:?}");
+    let stats = h.emu.stats("reccloud").unwrap();
+    assert_eq!(
+        stats.jobs_created, 12,
+        "one vendor job per logical job: {stats:?}"
+    );
+    assert_eq!(stats.throttled, 0, "{stats:?}");
+    let mut t = h.emu.arrivals("reccloud");
+    t.sort();
+    for w in t.windows(3) {
+        assert!(
+            w[2] - w[0] >= Duration::from_secs(1),
+            "3 arrivals within {:?}: {t:?}",
+            w[2] - w[0]
+        );
+    }
+    // Utilisation while work waited: the allowed 2/s over the span of the arrivals.
+    let span = (*t.last().unwrap() - t[0]).as_secs_f64();
+    let used = (t.len() - 1) as f64 / (2.0 * span);
+    eprintln!(
+        "{} arrivals over {span:.2} s: {:.0} % of the allowed rate",
+        t.len(),
+        used * 100.0
+    );
+    assert!(
+        used >= 0.9,
+        "only {:.0} % of the allowed rate used over {span:.1} s",
+        used * 100.0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_workers_drain_the_queue_within_the_rate_sqlite() {
+    four_workers_drain_the_queue_within_the_rate(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_workers_drain_the_queue_within_the_rate_postgres() {
+    four_workers_drain_the_queue_within_the_rate(Backend::Postgres).await;
+}
+
 /// What a crash case expects after `resume`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Expect {
