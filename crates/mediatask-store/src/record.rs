@@ -386,7 +386,7 @@ pub struct JobFilter {
     pub states: Vec<JobState>,
     /// Only this provider.
     pub provider: Option<String>,
-    /// At most this many (newest first); `None` = all.
+    /// At most this many: the newest, still listed oldest first; `None` = all.
     pub limit: Option<u32>,
 }
 
