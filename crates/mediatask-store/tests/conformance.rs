@@ -539,24 +539,16 @@ common::both_backends!(
     leases_are_exclusive_fenced_and_expire,
 );
 
-/// The child half of [`two_processes_share_one_sqlite_file`]: race for the given rows.
-#[tokio::test]
-#[ignore = "run as a child process by two_processes_share_one_sqlite_file"]
-async fn sqlite_child_writer() {
-    let Ok(path) = std::env::var("MEDIATASK_STORE_CHILD_DB") else {
-        panic!("only run by two_processes_share_one_sqlite_file");
-    };
+/// One writer's half of the race in [`two_processes_share_one_sqlite_file`]: try to move
+/// every given row to `submitted` (counting the wins) and insert one job per row. Returns the
+/// wins.
+async fn race_for_rows(path: &str, ids: &[mediatask_store::JobId]) -> u32 {
     let store = mediatask_store::open(&format!("sqlite:{path}"))
         .await
         .unwrap();
-    let ids: Vec<mediatask_store::JobId> = std::env::var("MEDIATASK_STORE_CHILD_IDS")
-        .unwrap()
-        .split(',')
-        .map(|s| s.parse().unwrap())
-        .collect();
     let me = std::process::id();
     let mut wins = 0;
-    for id in &ids {
+    for id in ids {
         match store
             .transition(
                 id,
@@ -576,7 +568,36 @@ async fn sqlite_child_writer() {
             .await
             .unwrap();
     }
-    println!("WINS={wins}");
+    store.close().await;
+    wins
+}
+
+/// Run by [`two_processes_share_one_sqlite_file`] as a child process (the rows come in the
+/// environment, the wins go to stdout); run on its own, one writer with no rival must win every
+/// row it creates and lose no insert.
+#[tokio::test]
+async fn a_sqlite_writer_wins_every_row_it_races_for() {
+    if let Ok(path) = std::env::var("MEDIATASK_STORE_CHILD_DB") {
+        let ids: Vec<mediatask_store::JobId> = std::env::var("MEDIATASK_STORE_CHILD_IDS")
+            .unwrap()
+            .split(',')
+            .map(|s| s.parse().unwrap())
+            .collect();
+        println!("WINS={}", race_for_rows(&path, &ids).await);
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let target = Target::sqlite(&dir);
+    let store = target.open().await;
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        ids.push(job_in(&store, JobState::Submitting).await.id);
+    }
+    let Target::Sqlite(path) = &target else {
+        unreachable!()
+    };
+    assert_eq!(race_for_rows(&path.to_string_lossy(), &ids).await, 20);
+    assert_eq!(store.list(&JobFilter::all()).await.unwrap().len(), 40);
 }
 
 #[tokio::test]
@@ -593,7 +614,11 @@ async fn two_processes_share_one_sqlite_file() {
     };
     let spawn = || {
         std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--ignored", "--exact", "sqlite_child_writer", "--nocapture"])
+            .args([
+                "--exact",
+                "a_sqlite_writer_wins_every_row_it_races_for",
+                "--nocapture",
+            ])
             .env("MEDIATASK_STORE_CHILD_DB", path)
             .env("MEDIATASK_STORE_CHILD_IDS", ids.join(","))
             .stdout(std::process::Stdio::piped())
