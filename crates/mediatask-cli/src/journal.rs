@@ -148,6 +148,23 @@ pub(crate) fn lease_owner() -> &'static str {
     })
 }
 
+/// True when a lease owner named by [`lease_owner`] is a process of this host that no longer
+/// runs (Linux `/proc`); a process on another host, or one still running, is never "gone".
+pub(crate) fn lease_holder_is_gone(owner: &str) -> bool {
+    let mut parts = owner.split(':');
+    let (Some(host), Some(pid)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let this_host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    host == this_host
+        && pid != std::process::id()
+        && std::path::Path::new("/proc/self").exists()
+        && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
 /// The lease this process holds on a job it just submitted (fencing number 1): renewed in the
 /// background while held, so no `mediatask worker` polls the job alongside this process.
 pub(crate) struct HeldJob {

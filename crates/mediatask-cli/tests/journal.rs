@@ -262,6 +262,16 @@ async fn a_running_cli_holds_its_job_so_a_worker_leaves_it_alone() {
         .expect("the submitting process holds a lease");
     assert_eq!(lease.seq, 1);
     assert!(lease.owner.contains(&run.0.id().to_string()), "{lease:?}");
+    // Naming the job to `resume` while its submitter lives is refused: nothing is reconciled
+    // behind a live process's back.
+    let id = held[0].id.to_string();
+    let refused = h.cli(&["--store", &url, "resume", &id]).await;
+    assert_eq!(refused.code, 5, "{refused:?}");
+    refused.assert_one_clean_error_line();
+    assert!(
+        refused.stderr.contains("held by a live process"),
+        "{refused:?}"
+    );
     // A worker started now finds nothing to claim while `run` drives the job, and exits once
     // `run` has finished it.
     let worker = h

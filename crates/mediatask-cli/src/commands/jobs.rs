@@ -285,6 +285,27 @@ fn show_outcome(global: &Global, o: &JobOutcome) {
     }
 }
 
+/// A job named to `resume` whose lease another process still holds is refused, unless that
+/// process is provably gone (same host, its pid no longer running): driving it alongside a live
+/// submitter could reconcile a submit that is still in flight.
+fn refuse_if_held_by_a_live_process(job: &JobRecord) -> CliResult<()> {
+    let Some(lease) = job.lease.as_ref().filter(|l| l.until > chrono::Utc::now()) else {
+        return Ok(());
+    };
+    if journal::lease_holder_is_gone(&lease.owner) {
+        return Ok(());
+    }
+    Err(Failure::other(
+        exit::LIMITS,
+        format!(
+            "job {} is held by a live process ({}) until {}; wait for it, or stop that process first",
+            job.id,
+            lease.owner,
+            lease.until.to_rfc3339()
+        ),
+    ))
+}
+
 /// `mediatask resume`.
 pub(crate) async fn resume(global: &Global, ids: &[String], grace_secs: u64) -> CliResult {
     let store = journal::require(global, "`mediatask resume`").await?;
@@ -306,12 +327,12 @@ pub(crate) async fn resume(global: &Global, ids: &[String], grace_secs: u64) -> 
         let mut jobs = Vec::new();
         for id in ids {
             let id = parse_id(id)?;
-            jobs.push(
-                store
-                    .get(&id)
-                    .await
-                    .map_err(|e| store_failure(&format!("reading job {id}"), e))?,
-            );
+            let job = store
+                .get(&id)
+                .await
+                .map_err(|e| store_failure(&format!("reading job {id}"), e))?;
+            refuse_if_held_by_a_live_process(&job)?;
+            jobs.push(job);
         }
         jobs
     };
