@@ -1,6 +1,7 @@
 //! The journal's commands: `jobs`, `jobs show`, `resume`, `enqueue`, `worker`.
 
 use crate::cli::{Global, JobStateFilter, Output};
+use crate::commands::tasks::hide_url_queries;
 use crate::exit::{self, CliResult, Failure};
 use crate::inputs::read_request;
 use crate::journal;
@@ -62,7 +63,7 @@ fn job_line(job: &JobRecord) -> String {
     if let Some(e) = &job.error
         && !matches!(job.state, JobState::Succeeded)
     {
-        let msg: String = e.message.chars().take(120).collect();
+        let msg: String = hide_url_queries(&e.message).chars().take(120).collect();
         line.push_str(&format!("  {}: {msg}", e.kind));
     }
     line
@@ -161,7 +162,11 @@ pub(crate) async fn show(global: &Global, id: &str) -> CliResult {
             .as_deref()
             .map(|c| format!(" [vendor code {c}]"))
             .unwrap_or_default();
-        println!("  error          {}: {}{code}", e.kind, e.message);
+        println!(
+            "  error          {}: {}{code}",
+            e.kind,
+            hide_url_queries(&e.message)
+        );
     }
     for a in &job.artifacts {
         let expires = a
