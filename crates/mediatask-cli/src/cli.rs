@@ -63,6 +63,12 @@ pub(crate) struct Global {
     /// Run without the job journal (a crash then loses track of submitted jobs).
     #[arg(long, global = true)]
     pub(crate) no_store: bool,
+    /// Public base URL of the callback receiver (`mediatask worker --webhooks`), e.g.
+    /// `https://hooks.example.com/mediatask`: journaled submits pass
+    /// `<base>/<vendor>/<job id>/<token>` to the vendors that take a callback URL per request
+    /// (ai-xjc `callbackUrl`, Vozo `callback_url`). Needs MEDIATASK_WEBHOOK_KEY.
+    #[arg(long, global = true, env = "MEDIATASK_WEBHOOK_BASE")]
+    pub(crate) webhook_base: Option<String>,
 }
 
 /// Subcommands.
@@ -165,6 +171,11 @@ pub(crate) enum Command {
         /// How often an idle worker looks for new jobs, milliseconds.
         #[arg(long, default_value_t = 500)]
         idle_poll_ms: u64,
+        /// Also serve the vendor callback receiver on ADDR (e.g. `0.0.0.0:8080`): a verified
+        /// callback makes its job due now and wakes this worker, which confirms by polling the
+        /// vendor. Needs MEDIATASK_WEBHOOK_KEY (see docs/webhooks.md).
+        #[arg(long, value_name = "ADDR")]
+        webhooks: Option<String>,
     },
     /// Run the local multi-vendor emulator (prints its URLs and credentials as one JSON line).
     Emulator(EmulatorArgs),

@@ -12,6 +12,7 @@ mod inputs;
 mod journal;
 mod progress;
 mod setup;
+mod webhooks;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -77,7 +78,17 @@ async fn dispatch(cli: Cli) -> exit::CliResult {
             until_idle,
             submitting_grace_secs,
             idle_poll_ms,
-        } => commands::jobs::worker(g, *until_idle, *submitting_grace_secs, *idle_poll_ms).await,
+            webhooks,
+        } => {
+            commands::jobs::worker(
+                g,
+                *until_idle,
+                *submitting_grace_secs,
+                *idle_poll_ms,
+                webhooks.as_deref(),
+            )
+            .await
+        }
         Command::Emulator(args) => commands::emulator::run(args).await,
         Command::Demo(args) => commands::demo::run(args).await,
     }

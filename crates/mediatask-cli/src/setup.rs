@@ -122,13 +122,14 @@ pub(crate) fn task_for(
 }
 
 /// The task `provider`/`kind` from a fresh registry, not journaled (the journal's own
-/// recovery wraps it itself).
+/// recovery wraps it itself); with `--webhook-base`, it passes our callback URL on submit.
 pub(crate) fn raw_task_for(
     global: &Global,
     provider: &str,
     kind: &str,
 ) -> CliResult<Arc<dyn DynMediaTask>> {
-    registry_for(global, provider)?
+    let urls = crate::webhooks::CallbackUrls::from_global(global)?;
+    let task = registry_for(global, provider)?
         .task(provider, kind)
         .map_err(|e| {
             let what = format!("selecting {provider}/{kind}");
@@ -139,7 +140,9 @@ pub(crate) fn raw_task_for(
             } else {
                 Failure::from_error(&what, &e)
             }
-        })
+        })?;
+    // Our per-job callback URL on submit (`--webhook-base`), for vendors that take one.
+    Ok(crate::webhooks::with_callback_url(task, urls))
 }
 
 /// Compiled-in providers, comma separated.

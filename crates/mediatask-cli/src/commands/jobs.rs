@@ -8,6 +8,7 @@ use crate::journal;
 use crate::setup;
 use futures::StreamExt;
 use mediatask_store::recover::{JobOutcome, Recovery, TaskResolver};
+use mediatask_store::wakeups::Wakeups;
 use mediatask_store::{JobFilter, JobId, JobRecord, JobState, NewJob, SharedStore};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -232,9 +233,18 @@ fn resolver(global: &Global) -> TaskResolver {
     })
 }
 
-fn recovery(global: &Global, store: SharedStore, grace_secs: u64) -> Recovery {
+fn recovery(
+    global: &Global,
+    store: SharedStore,
+    grace_secs: u64,
+    wakeups: Option<&Wakeups>,
+) -> Recovery {
     let mut policy = setup::wait_policy(global);
     policy.jitter = true;
+    if let Some(w) = wakeups {
+        // A callback recorded through the same `Wakeups` ends the sleep between two polls.
+        policy.runtime.sleeper = w.sleeper(policy.runtime.sleeper.clone());
+    }
     Recovery::new(store, resolver(global))
         .with_wait_policy(policy)
         .with_submitting_grace(Duration::from_secs(grace_secs))
@@ -314,7 +324,7 @@ fn refuse_if_held_by_a_live_process(job: &JobRecord) -> CliResult<()> {
 /// `mediatask resume`.
 pub(crate) async fn resume(global: &Global, ids: &[String], grace_secs: u64) -> CliResult {
     let store = journal::require(global, "`mediatask resume`").await?;
-    let recovery = recovery(global, store.clone(), grace_secs);
+    let recovery = recovery(global, store.clone(), grace_secs, None);
     let jobs = if ids.is_empty() {
         let mut jobs = Vec::new();
         for r in recovery
@@ -362,15 +372,26 @@ const WORKER_LEASE: Duration = Duration::from_secs(60);
 const WORKER_BATCH: u32 = 32;
 
 /// `mediatask worker`: claim due jobs with a lease (never two workers on one job), drive each
-/// under its fencing number while renewing the lease, release it, repeat.
+/// under its fencing number while renewing the lease, release it, repeat. With `webhooks`,
+/// also serve the callback receiver there: a callback ends the wait of a job this worker
+/// drives, or makes an unclaimed one due and claimed at once (see [`crate::webhooks`]).
 pub(crate) async fn worker(
     global: &Global,
     until_idle: bool,
     grace_secs: u64,
     idle_poll_ms: u64,
+    webhooks: Option<&str>,
 ) -> CliResult {
     let store = journal::require(global, "`mediatask worker`").await?;
-    let recovery = Arc::new(recovery(global, store.clone(), grace_secs));
+    let wakeups = Wakeups::new();
+    let receiver = match webhooks {
+        Some(addr) => {
+            Some(crate::webhooks::serve(global, addr, store.clone(), wakeups.clone()).await?)
+        }
+        None => None,
+    };
+    let claim_now = receiver.as_ref().map(|r| r.claim_now.clone());
+    let recovery = Arc::new(recovery(global, store.clone(), grace_secs, Some(&wakeups)));
     let owner = format!(
         "{}:{}:{}",
         std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into()),
@@ -399,11 +420,25 @@ pub(crate) async fn worker(
                 }
             };
             let (store, recovery, owner) = (store.clone(), recovery.clone(), owner.clone());
-            running.spawn(async move { drive_leased(store, recovery, owner, job).await });
+            let wakeups = wakeups.clone();
+            running.spawn(async move {
+                let id = job.id.clone();
+                wakeups
+                    .scope(&id, drive_leased(store, recovery, owner, job))
+                    .await
+            });
         }
-        // Collect what finished; wait a little when nothing is due.
+        // Collect what finished; wait a little when nothing is due (a callback that woke a
+        // job cuts the wait short).
         let idle = tokio::time::sleep(Duration::from_millis(idle_poll_ms.max(10)));
+        let woken = async {
+            match &claim_now {
+                Some(n) => n.notified().await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
+            _ = woken => {}
             Some(done) = running.join_next() => {
                 if let Ok(Some(o)) = done {
                     show_outcome(global, &o);
