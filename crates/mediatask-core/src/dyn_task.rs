@@ -44,6 +44,8 @@ pub trait DynMediaTask: Send + Sync + Debug {
     ) -> Result<DynOutput>;
     /// See [`MediaTask::find_submitted`].
     async fn find_submitted(&self, intent: &SubmitIntent) -> Result<SubmitLookup>;
+    /// See [`MediaTask::task_pool`].
+    fn task_pool(&self) -> Option<crate::journal::TaskPool>;
 }
 
 #[async_trait]
@@ -83,6 +85,10 @@ where
 
     async fn find_submitted(&self, intent: &SubmitIntent) -> Result<SubmitLookup> {
         MediaTask::find_submitted(self, intent).await
+    }
+
+    fn task_pool(&self) -> Option<crate::journal::TaskPool> {
+        MediaTask::task_pool(self)
     }
 
     async fn result_json(&self, handle: &TaskHandle) -> Result<DynOutput> {

@@ -8,6 +8,11 @@
 //!   submit that may or may not have reached the vendor ([`crate::MediaTask::find_submitted`]).
 //!   A vendor without a lookup answers [`SubmitLookup::CannotTell`], and the journal parks the
 //!   job as unknown instead of resubmitting it.
+//! * [`TaskPool`] and [`with_slot_held_by_journal`]: a vendor that caps the tasks an account
+//!   has in flight names the pool its jobs occupy ([`crate::MediaTask::task_pool`]); a journal
+//!   shared by many processes takes the slot from its store before the submit and runs the
+//!   submit inside this scope, so the transport's in-process pool does not count it a second
+//!   time ([`slot_held_by_journal`]).
 //!
 //! ```
 //! use mediatask_core::journal::{current_client_job_id, with_client_job_id};
@@ -28,6 +33,53 @@ use std::future::Future;
 
 tokio::task_local! {
     static CLIENT_JOB_ID: String;
+    static SLOT_HELD_BY_JOURNAL: ();
+}
+
+/// A pool of task slots on a vendor account: at most `max` of its jobs in flight at once
+/// (e.g. RecCloud's documented 2 parallel tasks). Jobs of one account that name the same pool
+/// share its slots.
+///
+/// ```
+/// let pool = mediatask_core::journal::TaskPool::new("reccloud-tasks", 2);
+/// assert_eq!((pool.name.as_str(), pool.max), ("reccloud-tasks", 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TaskPool {
+    /// The pool's name (unique per vendor).
+    pub name: String,
+    /// Jobs allowed in flight at once (at least 1).
+    pub max: u32,
+}
+
+impl TaskPool {
+    /// A pool of `max` slots (at least 1).
+    pub fn new(name: impl Into<String>, max: u32) -> Self {
+        TaskPool {
+            name: name.into(),
+            max: max.max(1),
+        }
+    }
+}
+
+/// Run `fut` (a submit) with its task slot already taken by a journal's store: the
+/// transport's in-process pool grants it without counting (see [`slot_held_by_journal`]).
+///
+/// ```
+/// use mediatask_core::journal::{slot_held_by_journal, with_slot_held_by_journal};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// assert!(!slot_held_by_journal());
+/// assert!(with_slot_held_by_journal(async { slot_held_by_journal() }).await);
+/// # });
+/// ```
+pub async fn with_slot_held_by_journal<F: Future>(fut: F) -> F::Output {
+    SLOT_HELD_BY_JOURNAL.scope((), fut).await
+}
+
+/// True inside [`with_slot_held_by_journal`]: the store-backed slot is the one that counts.
+pub fn slot_held_by_journal() -> bool {
+    SLOT_HELD_BY_JOURNAL.try_with(|_| ()).is_ok()
 }
 
 /// Run `fut` with `job_id` as the client job id of any submit it makes.

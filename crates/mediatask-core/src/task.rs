@@ -57,6 +57,13 @@ pub trait MediaTask: Send + Sync + Debug {
         let _ = intent;
         Ok(SubmitLookup::no_lookup(self.info().provider))
     }
+
+    /// The pool of the vendor account's task slots this task's jobs occupy while in flight, if
+    /// the vendor caps them (see [`crate::journal::TaskPool`]). A journal shared by several
+    /// processes counts the slots in its store. The default: `None` (no cap).
+    fn task_pool(&self) -> Option<crate::journal::TaskPool> {
+        None
+    }
 }
 
 /// Waiting helpers for every [`MediaTask`].

@@ -490,6 +490,10 @@ impl Limiter {
     /// Reserve a slot in task pool `pool` before submitting. A pool with no cap never waits.
     /// Waits at most `task_slot_wait` (and never past `deadline`), then fails with
     /// `ConcurrencyLimited` — nothing was sent.
+    ///
+    /// Inside [`mediatask_core::journal::with_slot_held_by_journal`] the slot was already
+    /// taken from a journal's store (shared by every process of the account): it is granted
+    /// without counting here, so the same job never holds two slots.
     pub async fn reserve_task_slot(
         &self,
         pool: &str,
@@ -498,6 +502,9 @@ impl Limiter {
         let Some(sem) = self.pools.get(pool) else {
             return Ok(TaskSlot { permit: None });
         };
+        if mediatask_core::journal::slot_held_by_journal() {
+            return Ok(TaskSlot { permit: None });
+        }
         let mut wait = self.config.task_slot_wait;
         if let Some(d) = deadline {
             wait = wait.min(d.saturating_duration_since(self.runtime.clock.now()));
@@ -577,6 +584,30 @@ mod tests {
         assert_eq!(l.tasks_in_flight(), 1);
         l.release_task("job-1");
         assert_eq!(l.available_slots("p"), Some(2));
+    }
+
+    #[tokio::test]
+    async fn a_slot_the_journal_holds_is_not_counted_twice() {
+        let cfg = LimitConfig::default().with_task_pool("p", 1);
+        let l = Limiter::new("t", cfg, Runtime::default());
+        let held = l.reserve_task_slot("p", None).await.unwrap();
+        l.bind_task(held, "in-process");
+        let journaled = mediatask_core::journal::with_slot_held_by_journal(
+            l.reserve_task_slot("p", Some(Instant::now())),
+        )
+        .await;
+        l.bind_task(
+            journaled.expect("granted: the store counted it"),
+            "journaled",
+        );
+        assert_eq!(
+            l.available_slots("p"),
+            Some(0),
+            "the in-process one still counts"
+        );
+        assert_eq!(l.tasks_in_flight(), 1);
+        let outside = l.reserve_task_slot("p", Some(Instant::now())).await;
+        assert_eq!(outside.unwrap_err().kind(), ErrorKind::ConcurrencyLimited);
     }
 
     #[tokio::test]

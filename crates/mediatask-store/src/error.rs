@@ -63,6 +63,20 @@ pub enum StoreError {
         /// The fencing number the writer held.
         seq: i64,
     },
+    /// Every task slot of the job's pool is held by a live job of the same account: the job
+    /// was not moved (nothing was sent). Ask again later.
+    #[error(
+        "job {id}: all {max} task slots of pool `{pool}` are held by live jobs of this account \
+         (nothing was sent)"
+    )]
+    SlotsBusy {
+        /// The job.
+        id: JobId,
+        /// The pool.
+        pool: String,
+        /// Its size.
+        max: u32,
+    },
     /// A row that does not decode (hand-edited or corrupt); nothing was deleted.
     #[error("job {id}: stored field `{field}` is corrupt ({detail}); the row was left as it is")]
     Corrupt {
@@ -83,6 +97,7 @@ impl StoreError {
         let kind = match &self {
             StoreError::Config(_) | StoreError::SchemaTooNew { .. } => ErrorKind::Config,
             StoreError::NotFound(_) => ErrorKind::NotFound,
+            StoreError::SlotsBusy { .. } => ErrorKind::ConcurrencyLimited,
             StoreError::Duplicate(_) | StoreError::IllegalTransition { .. } => {
                 ErrorKind::InvalidRequest
             }

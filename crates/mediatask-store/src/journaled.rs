@@ -10,8 +10,17 @@
 //!   handle belongs to (found by provider and vendor task id); a journal write that fails
 //!   there is logged and the vendor's answer still returned (the next poll catches up).
 //! * **cancel**: forwarded; the next poll records what the vendor says.
+//! * **task slots**: when the task names a slot pool ([`MediaTask::task_pool`], e.g.
+//!   RecCloud's 2 parallel tasks), the move to `submitting` takes a slot in the store in the
+//!   same write ([`crate::SlotClaim`]), so every process sharing the store shares the cap. A
+//!   submit that finds every slot held waits (within the caller's deadline and
+//!   [`JournalOptions::slot_wait`], telling [`JournalOptions::on_slot_wait`]), and the job
+//!   waits in `queued` meanwhile: a process killed while waiting leaves a queued job that a
+//!   worker submits later, never a lost one.
 
-use crate::{JobChange, JobError, JobId, JobRecord, JobState, NewJob, SharedStore, StoreError};
+use crate::{
+    JobChange, JobError, JobId, JobRecord, JobState, NewJob, SharedStore, SlotClaim, StoreError,
+};
 use async_trait::async_trait;
 use chrono::Utc;
 use mediatask_core::journal::{SubmitIntent, SubmitLookup, with_client_job_id};
@@ -43,7 +52,60 @@ pub struct JournalOptions {
     /// worker claims it while this process drives it; the caller renews or releases it
     /// ([`crate::TaskStore::renew_lease`]). Default: no lease.
     pub lease: Option<(String, Duration)>,
+    /// How long a submit waits for a free task slot (never past the caller's deadline) before
+    /// giving up with `ConcurrencyLimited`, nothing sent: the job is then recorded cancelled
+    /// (a queued job a worker submits goes back to the queue instead). Default 10 minutes.
+    pub slot_wait: Duration,
+    /// Told when a submit starts waiting for a task slot, and again every 10 s while it waits.
+    pub on_slot_wait: Option<SlotWaitNotice>,
 }
+
+/// A submit waiting for a task slot, as told to [`JournalOptions::on_slot_wait`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SlotWait {
+    /// The waiting job.
+    pub job: JobId,
+    /// Its provider.
+    pub provider: String,
+    /// The pool.
+    pub pool: String,
+    /// Slots in the pool (all held).
+    pub max: u32,
+    /// How long it has waited so far.
+    pub waited: Duration,
+}
+
+/// A callback told about [`SlotWait`]s (e.g. to print a progress line).
+///
+/// ```
+/// let notice = mediatask_store::SlotWaitNotice::new(|w| eprintln!("waiting for {}", w.pool));
+/// let options = mediatask_store::JournalOptions::default().with_slot_wait_notice(notice);
+/// assert!(options.on_slot_wait.is_some());
+/// ```
+#[derive(Clone)]
+pub struct SlotWaitNotice(Arc<dyn Fn(&SlotWait) + Send + Sync>);
+
+impl SlotWaitNotice {
+    /// Wrap a callback.
+    pub fn new(f: impl Fn(&SlotWait) + Send + Sync + 'static) -> Self {
+        SlotWaitNotice(Arc::new(f))
+    }
+}
+
+impl fmt::Debug for SlotWaitNotice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SlotWaitNotice(..)")
+    }
+}
+
+impl PartialEq for SlotWaitNotice {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for SlotWaitNotice {}
 
 impl Default for JournalOptions {
     fn default() -> Self {
@@ -52,6 +114,8 @@ impl Default for JournalOptions {
             max_recovery_attempts: 3,
             record_attempts: 5,
             lease: None,
+            slot_wait: Duration::from_secs(600),
+            on_slot_wait: None,
         }
     }
 }
@@ -75,6 +139,16 @@ impl JournalOptions {
     /// Lease new jobs to `owner` for `lease_for` (see [`JournalOptions::lease`]).
     pub fn with_lease(mut self, owner: impl Into<String>, lease_for: Duration) -> Self {
         self.lease = Some((owner.into(), lease_for));
+        self
+    }
+    /// Wait at most this long for a task slot (see [`JournalOptions::slot_wait`]).
+    pub fn with_slot_wait(mut self, wait: Duration) -> Self {
+        self.slot_wait = wait;
+        self
+    }
+    /// Tell `notice` about submits waiting for a task slot.
+    pub fn with_slot_wait_notice(mut self, notice: SlotWaitNotice) -> Self {
+        self.on_slot_wait = Some(notice);
         self
     }
 }
@@ -211,13 +285,28 @@ impl<T: MediaTask> Journaled<T> {
         if let Some((owner, lease_for)) = &self.options.lease {
             new = new.leased_to(owner.clone(), *lease_for);
         }
-        let job = self
+        let Some(claim) = self.slot_claim() else {
+            // No cap on tasks in flight: the intent goes in as `submitting` in one write.
+            let job = self
+                .store
+                .insert(new)
+                .await
+                .map_err(|e| store_error(e, None))?;
+            let id = job.id.clone();
+            let handle = self.send(&job, request, false, false).await?;
+            return Ok((id, handle));
+        };
+        // Capped: journaled as queued, then moved to `submitting` together with a slot.
+        let queued = self
             .store
-            .insert(new)
+            .insert(new.queued())
             .await
             .map_err(|e| store_error(e, None))?;
-        let id = job.id.clone();
-        let handle = self.send(&job, request, false).await?;
+        let id = queued.id.clone();
+        let job = self
+            .take_slot(&queued, JobState::Queued, claim, false)
+            .await?;
+        let handle = self.send(&job, request, false, true).await?;
         Ok((id, handle))
     }
 
@@ -254,6 +343,10 @@ impl<T: MediaTask> Journaled<T> {
         T::Request: DeserializeOwned,
     {
         let request = self.decode_request(job)?;
+        if let Some(claim) = self.slot_claim() {
+            let job = self.take_slot(job, from, claim, from_queue).await?;
+            return self.send(&job, request, from_queue, true).await;
+        }
         let job = self
             .store
             .transition(
@@ -264,7 +357,106 @@ impl<T: MediaTask> Journaled<T> {
             )
             .await
             .map_err(|e| store_error(e, Some(&job.id)))?;
-        self.send(&job, request, from_queue).await
+        self.send(&job, request, from_queue, false).await
+    }
+
+    /// The task slot this task's submits take in the store, if its vendor caps tasks in flight.
+    fn slot_claim(&self) -> Option<SlotClaim> {
+        let pool = self.inner.task_pool()?;
+        let hold = self
+            .options
+            .lease
+            .as_ref()
+            .map_or(Duration::from_secs(60), |l| l.1);
+        Some(SlotClaim::from(&pool).with_hold(hold))
+    }
+
+    /// Move `job` from `from` to `submitting` together with a task slot, waiting while every
+    /// slot is held: until [`JournalOptions::slot_wait`] or the caller's deadline, whichever
+    /// comes first (30 s for a queued job a worker drives, which then stays queued).
+    async fn take_slot(
+        &self,
+        job: &JobRecord,
+        from: JobState,
+        claim: SlotClaim,
+        from_queue: bool,
+    ) -> mediatask_core::Result<JobRecord> {
+        let started = tokio::time::Instant::now();
+        let mut wait = if from_queue {
+            self.options.slot_wait.min(Duration::from_secs(30))
+        } else {
+            self.options.slot_wait
+        };
+        if let Some(deadline) = mediatask_http::current_deadline() {
+            wait = wait.min(deadline.saturating_duration_since(std::time::Instant::now()));
+        }
+        let mut pause = Duration::from_millis(50);
+        let mut told_at: Option<tokio::time::Instant> = None;
+        loop {
+            let change = JobChange::under_lease()
+                .count_attempt()
+                .clear_error()
+                .take_slot(claim.clone());
+            match self
+                .store
+                .transition(&job.id, from, JobState::Submitting, change)
+                .await
+            {
+                Ok(rec) => return Ok(rec),
+                Err(e @ StoreError::SlotsBusy { .. }) => {
+                    let waited = started.elapsed();
+                    if waited >= wait {
+                        return Err(self.gave_up_on_slot(job, from, from_queue, e).await);
+                    }
+                    if told_at.is_none_or(|t| t.elapsed() >= Duration::from_secs(10)) {
+                        told_at = Some(tokio::time::Instant::now());
+                        if let Some(notice) = &self.options.on_slot_wait {
+                            (notice.0)(&SlotWait {
+                                job: job.id.clone(),
+                                provider: job.provider.clone(),
+                                pool: claim.pool.clone(),
+                                max: claim.max,
+                                waited,
+                            });
+                        }
+                    }
+                    // Jittered, growing to 1 s: many waiters do not ask in lockstep.
+                    let jitter =
+                        Duration::from_millis(fastrand::u64(0..=pause.as_millis() as u64 / 2));
+                    tokio::time::sleep((pause + jitter).min(wait - waited)).await;
+                    pause = (pause * 2).min(Duration::from_secs(1));
+                }
+                Err(e) => return Err(store_error(e, Some(&job.id))),
+            }
+        }
+    }
+
+    /// No slot within the wait: a job a worker drives stays queued for later; a caller's own
+    /// submit is recorded cancelled (it never reached the vendor). Nothing was sent either way.
+    async fn gave_up_on_slot(
+        &self,
+        job: &JobRecord,
+        from: JobState,
+        from_queue: bool,
+        busy: StoreError,
+    ) -> Error {
+        let e = Error::new(
+            ErrorKind::ConcurrencyLimited,
+            format!("{busy}; waited for a free slot in vain — finish or cancel other jobs of this account, or wait longer"),
+        )
+        .with_provider(job.provider.clone())
+        .with_operation(Operation::Submit);
+        if !from_queue && from == JobState::Queued {
+            let change = JobChange::under_lease().error(JobError::from(&e));
+            if let Err(se) = self
+                .store
+                .transition(&job.id, JobState::Queued, JobState::Cancelled, change)
+                .await
+            {
+                tracing::warn!(job = %job.id, error = %se, "cannot record the given-up submit; the job stays queued");
+            }
+        }
+        e
     }
 
     fn decode_request(&self, job: &JobRecord) -> mediatask_core::Result<T::Request>
@@ -284,17 +476,24 @@ impl<T: MediaTask> Journaled<T> {
         })
     }
 
-    /// Send a journaled `submitting` job and record the answer.
+    /// Send a journaled `submitting` job and record the answer. `slot_taken`: the store holds
+    /// the job's task slot, so the transport's in-process pool must not count it again.
     async fn send(
         &self,
         job: &JobRecord,
         request: T::Request,
         from_queue: bool,
+        slot_taken: bool,
     ) -> mediatask_core::Result<TaskHandle> {
         // Crash points of the kill -9 tests: (a) intent committed, request not sent yet.
         #[cfg(feature = "failpoints")]
         fail::fail_point!("journal-before-send");
-        let answer = with_client_job_id(job.id.as_str(), self.inner.submit(request)).await;
+        let submit = with_client_job_id(job.id.as_str(), self.inner.submit(request));
+        let answer = if slot_taken {
+            mediatask_core::journal::with_slot_held_by_journal(submit).await
+        } else {
+            submit.await
+        };
         match answer {
             Ok(handle) => {
                 // (b) the vendor accepted, its task id is not recorded yet.
@@ -565,6 +764,11 @@ where
     async fn find_submitted(&self, intent: &SubmitIntent) -> mediatask_core::Result<SubmitLookup> {
         Journaled::find_submitted(self, intent).await
     }
+
+    /// The inner task's pool: this layer takes its slots in the store.
+    fn task_pool(&self) -> Option<mediatask_core::journal::TaskPool> {
+        self.inner.task_pool()
+    }
 }
 
 /// A JSON-erased task as a [`MediaTask`] (request and output as JSON), so one [`Journaled`]
@@ -621,5 +825,8 @@ impl MediaTask for DynTask {
     }
     async fn find_submitted(&self, intent: &SubmitIntent) -> mediatask_core::Result<SubmitLookup> {
         self.0.find_submitted(intent).await
+    }
+    fn task_pool(&self) -> Option<mediatask_core::journal::TaskPool> {
+        self.0.task_pool()
     }
 }

@@ -83,13 +83,17 @@ mod store;
 pub mod wakeups;
 
 pub use error::{StoreError, StoreResult};
-pub use journaled::{DynTask, JournalOptions, Journaled, JournaledOutput};
+pub use journaled::{
+    DynTask, JournalOptions, Journaled, JournaledOutput, SlotWait, SlotWaitNotice,
+};
 #[cfg(feature = "redis")]
 pub use limits::RedisRateGate;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use limits::StoreRateGate;
 pub use limits::open_rate_gate;
-pub use record::{JobChange, JobError, JobFilter, JobId, JobRecord, Lease, NewJob, request_digest};
+pub use record::{
+    JobChange, JobError, JobFilter, JobId, JobRecord, Lease, NewJob, SlotClaim, request_digest,
+};
 #[cfg(feature = "postgres")]
 pub use sql::PostgresStore;
 #[cfg(feature = "sqlite")]

@@ -262,6 +262,9 @@ pub struct JobRecord {
     pub next_poll_at: Option<DateTime<Utc>>,
     /// A worker's lease, if any.
     pub lease: Option<Lease>,
+    /// The task-slot pool the job took a slot in, if its vendor caps tasks in flight (the
+    /// slot is held while the job is live; see [`SlotClaim`]).
+    pub slot_pool: Option<String>,
 }
 
 impl JobRecord {
@@ -316,6 +319,57 @@ pub struct JobChange {
     pub count_recovery: bool,
     /// Write only if the job's fencing number is still this one (a lease's `seq`).
     pub fence: Option<i64>,
+    /// Take a slot of this pool in the same write (only with a move to `submitting`); the
+    /// write fails with [`crate::StoreError::SlotsBusy`] when every slot is held.
+    pub slot: Option<SlotClaim>,
+}
+
+/// A task slot a submit takes in the store: the write that moves a job to `submitting`
+/// succeeds only while fewer than `max` live jobs (submitting, submitted, running) of the same
+/// provider and account hold a slot of `pool`, counted inside that write (one decision at a
+/// time per pool), so two processes never both get the last slot.
+///
+/// A job holds its slot until it is final, or until nobody has driven it for a while: the
+/// slot lasts as long as the lease of whoever drives the job (renewals and a worker's claim
+/// extend it), or `hold` from the claim when the job is not leased. A job whose slot ran out
+/// takes it again when a worker claims it (it exists at the vendor, so it is never refused).
+///
+/// ```
+/// use mediatask_store::SlotClaim;
+/// let claim = SlotClaim::new("reccloud-tasks", 2);
+/// assert_eq!((claim.pool.as_str(), claim.max), ("reccloud-tasks", 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SlotClaim {
+    /// The pool (e.g. `reccloud-tasks`).
+    pub pool: String,
+    /// Slots in the pool (at least 1).
+    pub max: u32,
+    /// How long an unleased job holds its slot after the claim. Default 60 s.
+    pub hold: std::time::Duration,
+}
+
+impl SlotClaim {
+    /// A claim on one of `max` slots of `pool`.
+    pub fn new(pool: impl Into<String>, max: u32) -> Self {
+        SlotClaim {
+            pool: pool.into(),
+            max: max.max(1),
+            hold: std::time::Duration::from_secs(60),
+        }
+    }
+    /// Hold an unleased job's slot for `hold`.
+    pub fn with_hold(mut self, hold: std::time::Duration) -> Self {
+        self.hold = hold;
+        self
+    }
+}
+
+impl From<&mediatask_core::journal::TaskPool> for SlotClaim {
+    fn from(pool: &mediatask_core::journal::TaskPool) -> Self {
+        SlotClaim::new(pool.name.clone(), pool.max)
+    }
 }
 
 impl JobChange {
@@ -374,6 +428,11 @@ impl JobChange {
     /// Write only under this lease's fencing number.
     pub fn fenced(mut self, seq: i64) -> Self {
         self.fence = Some(seq);
+        self
+    }
+    /// Take a task slot in the same write (see [`SlotClaim`]).
+    pub fn take_slot(mut self, claim: SlotClaim) -> Self {
+        self.slot = Some(claim);
         self
     }
 }

@@ -71,6 +71,10 @@ pub trait TaskStore: Send + Sync + Debug {
         submitting_grace: std::time::Duration,
     ) -> StoreResult<Vec<StoreResult<JobRecord>>>;
 
+    /// Live jobs of `provider`'s `account` holding a slot of task pool `pool` now (see
+    /// [`crate::SlotClaim`]).
+    async fn slots_in_use(&self, provider: &str, account: &str, pool: &str) -> StoreResult<u32>;
+
     /// Extend a lease still held (same owner and fencing number, not expired).
     async fn renew_lease(
         &self,

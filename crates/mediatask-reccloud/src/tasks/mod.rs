@@ -181,6 +181,22 @@ where
         &self.info
     }
 
+    /// Every RecCloud job occupies one of the account's parallel-task slots
+    /// (`max_parallel_tasks`, documented as 2), when that cap is on.
+    fn task_pool(&self) -> Option<mediatask_core::journal::TaskPool> {
+        let max = self
+            .client
+            .transport()
+            .limiter()
+            .config()
+            .task_pools
+            .get(TASK_POOL)?;
+        Some(mediatask_core::journal::TaskPool::new(
+            TASK_POOL,
+            u32::try_from(*max).unwrap_or(u32::MAX),
+        ))
+    }
+
     async fn submit(&self, request: K::Request) -> Result<TaskHandle> {
         let body = K::body(&request)?;
         let path = K::create_path(&self.client)?;

@@ -49,7 +49,7 @@ pub(crate) const SCHEMA_VERSION_SQL: &str =
 pub(crate) const COLUMNS: &str = "id, provider, kind, account, request, request_sha256, state, \
     version, attempts, recovery_attempts, vendor_task_id, handle, snapshot, result, artifacts, \
     error, created_at_ms, updated_at_ms, submitted_at_ms, finished_at_ms, next_poll_at_ms, \
-    lease_owner, lease_until_ms, lease_seq";
+    lease_owner, lease_until_ms, lease_seq, slot_pool";
 
 /// `$10`/`$11`: the inserting process's lease (owner, ms) or NULLs; `{now}` the backend clock.
 pub(crate) fn insert_sql(now: &str) -> String {
@@ -74,7 +74,27 @@ pub(crate) fn by_vendor_task_sql() -> String {
     )
 }
 
-pub(crate) fn transition_sql() -> String {
+/// The compare-and-set write. With `slot_now` (the backend's clock expression) it also takes
+/// a task slot (`$21` pool, `$22` size, `$23` hold ms of an unleased job): the row is written
+/// only while fewer than `$22` other live jobs of its provider and account hold a slot of the
+/// pool whose time has not run out.
+pub(crate) fn transition_sql(slot_now: Option<&str>) -> String {
+    let (slot_set, slot_where) = match slot_now {
+        None => (String::new(), String::new()),
+        Some(now) => (
+            format!(
+                ", slot_pool = $21, slot_until_ms = CASE WHEN lease_until_ms > {now} \
+                 THEN lease_until_ms ELSE {now} + $23 END"
+            ),
+            format!(
+                " AND (SELECT COUNT(*) FROM mediatask_jobs o \
+                   WHERE o.provider = mediatask_jobs.provider \
+                     AND o.account = mediatask_jobs.account AND o.slot_pool = $21 \
+                     AND o.state IN ('submitting', 'submitted', 'running') \
+                     AND o.slot_until_ms > {now} AND o.id <> mediatask_jobs.id) < $22"
+            ),
+        ),
+    };
     format!(
         "UPDATE mediatask_jobs SET \
            state = $3, version = version + 1, updated_at_ms = $4, \
@@ -89,18 +109,20 @@ pub(crate) fn transition_sql() -> String {
            error = CASE WHEN $14 THEN $15 ELSE error END, \
            next_poll_at_ms = CASE WHEN $16 THEN $17 ELSE next_poll_at_ms END, \
            submitted_at_ms = COALESCE(submitted_at_ms, $18), \
-           finished_at_ms = COALESCE(finished_at_ms, $19) \
-         WHERE id = $1 AND state = $2 AND ($20 IS NULL OR lease_seq = $20) \
+           finished_at_ms = COALESCE(finished_at_ms, $19){slot_set} \
+         WHERE id = $1 AND state = $2 AND ($20 IS NULL OR lease_seq = $20){slot_where} \
          RETURNING {COLUMNS}"
     )
 }
 
 /// Claim due, unleased open jobs (`$1` owner, `$2` lease ms, `$3` batch, `$4` submitting
-/// grace ms); `{now}` is the backend's clock expression, `{lock}` its row-lock clause.
+/// grace ms); `{now}` is the backend's clock expression, `{lock}` its row-lock clause. A
+/// claimed job that took a task slot holds it for the new lease (it exists at the vendor).
 pub(crate) fn claim_sql(now: &str, lock: &str) -> String {
     format!(
         "UPDATE mediatask_jobs SET lease_owner = $1, lease_until_ms = {now} + $2, \
-           lease_seq = lease_seq + 1 \
+           lease_seq = lease_seq + 1, \
+           slot_until_ms = CASE WHEN slot_pool IS NULL THEN slot_until_ms ELSE {now} + $2 END \
          WHERE id IN ( \
            SELECT id FROM mediatask_jobs \
            WHERE state IN ('queued', 'submitting', 'submitted', 'running') \
@@ -113,14 +135,26 @@ pub(crate) fn claim_sql(now: &str, lock: &str) -> String {
 }
 
 /// Extend (`$4` > 0) or give up (`$4` = 0) a lease still held (`$1` id, `$2` owner, `$3` seq).
+/// A renewal also extends the job's task slot; a release leaves it to run out.
 pub(crate) fn lease_sql(now: &str) -> String {
     format!(
         "UPDATE mediatask_jobs SET \
            lease_until_ms = CASE WHEN $4 > 0 THEN {now} + $4 ELSE NULL END, \
+           slot_until_ms = CASE WHEN $4 > 0 AND slot_pool IS NOT NULL THEN {now} + $4 \
+             ELSE slot_until_ms END, \
            lease_owner = CASE WHEN $4 > 0 THEN lease_owner ELSE NULL END \
          WHERE id = $1 AND lease_owner = $2 AND lease_seq = $3 \
            AND ($4 = 0 OR lease_until_ms >= {now}) \
          RETURNING id"
+    )
+}
+
+/// Live holders of an account's task slots (`$1` provider, `$2` account, `$3` pool).
+pub(crate) fn slots_in_use_sql(now: &str) -> String {
+    format!(
+        "SELECT COUNT(*) FROM mediatask_jobs WHERE provider = $1 AND account = $2 \
+           AND slot_pool = $3 AND state IN ('submitting', 'submitted', 'running') \
+           AND slot_until_ms > {now}"
     )
 }
 
@@ -278,6 +312,7 @@ pub(crate) struct RawRow {
     lease_owner: Option<String>,
     lease_until_ms: Option<i64>,
     lease_seq: i64,
+    slot_pool: Option<String>,
 }
 
 impl RawRow {
@@ -368,6 +403,7 @@ impl RawRow {
             finished_at: opt_time(self.finished_at_ms, "finished_at_ms")?,
             next_poll_at: opt_time(self.next_poll_at_ms, "next_poll_at_ms")?,
             lease,
+            slot_pool: self.slot_pool,
         })
     }
 }
@@ -410,34 +446,72 @@ macro_rules! impl_task_store {
                 change: $crate::JobChange,
             ) -> $crate::StoreResult<$crate::JobRecord> {
                 let p = $crate::sql::ChangeParams::new(to, &change)?;
-                let row: Option<$crate::sql::RawRow> =
-                    sqlx::query_as(&$crate::sql::transition_sql())
-                        .bind(id.as_str())
-                        .bind(from.as_str())
-                        .bind(p.to)
-                        .bind(p.now_ms)
-                        .bind(p.attempts)
-                        .bind(p.recovery)
-                        .bind(p.vendor_task_id)
-                        .bind(p.handle)
-                        .bind(p.snapshot)
-                        .bind(p.last_status)
-                        .bind(p.result)
-                        .bind(p.artifacts)
-                        .bind(p.expires_at_ms)
-                        .bind(p.set_error)
-                        .bind(p.error)
-                        .bind(p.set_next_poll)
-                        .bind(p.next_poll_at_ms)
-                        .bind(p.submitted_at_ms)
-                        .bind(p.finished_at_ms)
-                        .bind(change.fence)
-                        .fetch_optional(self.pool_for(to == $crate::JobState::Submitting))
-                        .await?;
+                if change.slot.is_some() && to != $crate::JobState::Submitting {
+                    return Err($crate::StoreError::Config(format!(
+                        "job {id}: a task slot is taken only by a move to submitting, not {to}"
+                    )));
+                }
+                let sql = $crate::sql::transition_sql(change.slot.as_ref().map(|_| Self::NOW_MS));
+                let query = sqlx::query_as::<_, $crate::sql::RawRow>(&sql)
+                    .bind(id.as_str())
+                    .bind(from.as_str())
+                    .bind(p.to)
+                    .bind(p.now_ms)
+                    .bind(p.attempts)
+                    .bind(p.recovery)
+                    .bind(p.vendor_task_id)
+                    .bind(p.handle)
+                    .bind(p.snapshot)
+                    .bind(p.last_status)
+                    .bind(p.result)
+                    .bind(p.artifacts)
+                    .bind(p.expires_at_ms)
+                    .bind(p.set_error)
+                    .bind(p.error)
+                    .bind(p.set_next_poll)
+                    .bind(p.next_poll_at_ms)
+                    .bind(p.submitted_at_ms)
+                    .bind(p.finished_at_ms)
+                    .bind(change.fence);
+                let row: Option<$crate::sql::RawRow> = match &change.slot {
+                    None => {
+                        query
+                            .fetch_optional(self.pool_for(to == $crate::JobState::Submitting))
+                            .await?
+                    }
+                    Some(slot) => {
+                        let hold = i64::try_from(slot.hold.as_millis()).unwrap_or(i64::MAX);
+                        let mut tx = self.begin_slot_write(&slot.pool).await?;
+                        let row = query
+                            .bind(slot.pool.clone())
+                            .bind(i64::from(slot.max))
+                            .bind(hold)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        tx.commit().await?;
+                        row
+                    }
+                };
                 match row {
                     Some(row) => row.decode(),
                     None => {
                         let actual = $crate::TaskStore::get(self, id).await?;
+                        if let (true, Some(slot)) = (actual.state == from, &change.slot) {
+                            let held = $crate::TaskStore::slots_in_use(
+                                self,
+                                &actual.provider,
+                                &actual.account,
+                                &slot.pool,
+                            )
+                            .await?;
+                            if held >= slot.max {
+                                return Err($crate::StoreError::SlotsBusy {
+                                    id: id.clone(),
+                                    pool: slot.pool.clone(),
+                                    max: slot.max,
+                                });
+                            }
+                        }
                         if actual.state == from {
                             // Only the fence can have failed: another worker holds the job.
                             return Err($crate::StoreError::LeaseLost {
@@ -604,6 +678,21 @@ macro_rules! impl_task_store {
                     .rev()
                     .map($crate::sql::RawRow::decode)
                     .collect())
+            }
+
+            async fn slots_in_use(
+                &self,
+                provider: &str,
+                account: &str,
+                pool: &str,
+            ) -> $crate::StoreResult<u32> {
+                let n: i64 = sqlx::query_scalar(&$crate::sql::slots_in_use_sql(Self::NOW_MS))
+                    .bind(provider)
+                    .bind(account)
+                    .bind(pool)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(u32::try_from(n).unwrap_or(u32::MAX))
             }
 
             async fn record_callback(

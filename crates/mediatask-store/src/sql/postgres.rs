@@ -134,6 +134,20 @@ impl PostgresStore {
         &self.pool
     }
 
+    /// A write that takes a task slot: one decision per pool at a time (a transaction-scoped
+    /// advisory lock on the pool's name), so two machines never both count the last free slot.
+    async fn begin_slot_write(
+        &self,
+        pool: &str,
+    ) -> Result<sqlx::Transaction<'_, sqlx::Postgres>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("mediatask-task-slots:{pool}"))
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
     async fn close_pools(&self) {
         self.pool.close().await;
     }

@@ -117,6 +117,14 @@ impl SqliteStore {
         if durable { &self.durable } else { &self.pool }
     }
 
+    /// A write that takes a task slot: the count and the update under the write lock.
+    async fn begin_slot_write(
+        &self,
+        _pool: &str,
+    ) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>, sqlx::Error> {
+        self.durable.begin_with("BEGIN IMMEDIATE").await
+    }
+
     async fn close_pools(&self) {
         self.durable.close().await;
         self.pool.close().await;
