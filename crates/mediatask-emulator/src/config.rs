@@ -152,6 +152,8 @@ pub struct EmulatorConfig {
     /// Record the arrival time of every request (needed by [`crate::Emulator::arrivals`] and
     /// `Stats::max_requests_in_one_second`).
     pub record_arrivals: bool,
+    /// How the vendors push their callbacks (account URLs, Tencent's SignKey, faults).
+    pub callbacks: crate::callbacks::CallbackSettings,
 }
 
 impl Default for EmulatorConfig {
@@ -170,6 +172,7 @@ impl Default for EmulatorConfig {
             task_caps: BTreeMap::new(),
             tencent_duplicate_session_code: "InvalidParameterValue.SessionId".into(),
             record_arrivals: true,
+            callbacks: crate::callbacks::CallbackSettings::default(),
         }
     }
 }
@@ -208,6 +211,11 @@ impl EmulatorConfig {
     /// Set the result URL lifetime.
     pub fn with_result_ttl(mut self, ttl: Duration) -> Self {
         self.result_ttl = ttl;
+        self
+    }
+    /// Set how the vendors push callbacks.
+    pub fn with_callbacks(mut self, callbacks: crate::callbacks::CallbackSettings) -> Self {
+        self.callbacks = callbacks;
         self
     }
     /// The timing used for `vendor`.

@@ -124,6 +124,22 @@ impl Emulator {
         })
     }
 
+    /// The callbacks `vendor` pushed so far, in order.
+    pub fn deliveries(&self, vendor: &str) -> Vec<crate::callbacks::Delivery> {
+        self.vendors
+            .get(vendor)
+            .map(|v| v.lock().deliveries.clone())
+            .unwrap_or_default()
+    }
+
+    /// Status queries `vendor` answered for its task `task_id`.
+    pub fn polls_of(&self, vendor: &str, task_id: &str) -> u64 {
+        self.vendors
+            .get(vendor)
+            .and_then(|v| v.lock().polls_by_task.get(task_id).copied())
+            .unwrap_or(0)
+    }
+
     /// Every URL.
     pub fn urls(&self) -> &EmulatorUrls {
         &self.urls

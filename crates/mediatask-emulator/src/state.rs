@@ -149,6 +149,10 @@ pub(crate) struct VendorInner {
     window: VecDeque<Instant>,
     /// Every arrival, for window statistics.
     arrivals: Vec<Instant>,
+    /// Status queries per task id.
+    pub(crate) polls_by_task: HashMap<String, u64>,
+    /// Callbacks pushed, in order.
+    pub(crate) deliveries: Vec<crate::callbacks::Delivery>,
 }
 
 /// Shared state and configuration of one emulated vendor.
@@ -281,6 +285,7 @@ impl VendorCtx {
     pub(crate) fn task(&self, id: &str) -> Option<EmuTask> {
         let mut inner = self.lock();
         inner.stats.polls += 1;
+        *inner.polls_by_task.entry(id.to_owned()).or_default() += 1;
         inner.tasks.get(id).cloned()
     }
 

@@ -10,6 +10,8 @@
 //! at `next_poll_at`; [`Wakeups`] reaches it in-process: drive the job inside
 //! [`Wakeups::scope`] with a wait policy whose sleeper is [`Wakeups::sleeper`], and a callback
 //! recorded through the same `Wakeups` ends the current sleep, so the next poll happens at once.
+//! With [`Wakeups::with_confirm_polls`], the polls right after a wake-up come at a short
+//! interval for a while: a callback may arrive before the vendor's status API agrees.
 //!
 //! ```
 //! # #[cfg(feature = "sqlite")]
@@ -158,7 +160,14 @@ impl_record_callback!(crate::SqliteStore, |pool| pool
 impl_record_callback!(crate::PostgresStore, |pool| pool.begin());
 
 tokio::task_local! {
-    static CURRENT_JOB: Arc<Notify>;
+    static CURRENT_JOB: Arc<JobWaker>;
+}
+
+/// One waited-on job: its wake-up and when it was last woken.
+#[derive(Debug, Default)]
+struct JobWaker {
+    notify: Notify,
+    woken_at: Mutex<Option<std::time::Instant>>,
 }
 
 /// In-process wake-ups for jobs this process is waiting on.
@@ -184,13 +193,42 @@ tokio::task_local! {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Wakeups {
-    waiting: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+    waiting: Arc<Mutex<HashMap<String, Arc<JobWaker>>>>,
+    confirm: Option<ConfirmPolls>,
+}
+
+/// After a wake-up, poll again every `interval` for `window` (instead of the wait policy's
+/// longer delay): a callback can arrive before the vendor's status API agrees, and only the
+/// API's answer ends the job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfirmPolls {
+    /// The longest sleep between two polls within the window.
+    pub interval: Duration,
+    /// How long after a wake-up the shorter interval applies.
+    pub window: Duration,
 }
 
 impl Wakeups {
     /// No job waited on yet.
     pub fn new() -> Self {
         Wakeups::default()
+    }
+
+    /// Confirm a wake-up by polling every `confirm.interval` for `confirm.window` (sleepers
+    /// made after this call).
+    ///
+    /// ```
+    /// use mediatask_store::wakeups::{ConfirmPolls, Wakeups};
+    /// use std::time::Duration;
+    /// let w = Wakeups::new().with_confirm_polls(ConfirmPolls {
+    ///     interval: Duration::from_secs(1),
+    ///     window: Duration::from_secs(30),
+    /// });
+    /// assert!(format!("{w:?}").contains("interval"));
+    /// ```
+    pub fn with_confirm_polls(mut self, confirm: ConfirmPolls) -> Self {
+        self.confirm = Some(confirm);
+        self
     }
 
     /// End the current (or the next) sleep of `job`'s waiter; `false` when no scope of this
@@ -202,8 +240,11 @@ impl Wakeups {
         };
         match notify {
             Some(n) => {
+                if let Ok(mut at) = n.woken_at.lock() {
+                    *at = Some(std::time::Instant::now());
+                }
                 // A permit is kept if the waiter is between polls, not yet asleep.
-                n.notify_one();
+                n.notify.notify_one();
                 true
             }
             None => false,
@@ -213,7 +254,7 @@ impl Wakeups {
     /// Run `fut` (the drive of `job`) so that sleeps through [`Wakeups::sleeper`] end at a
     /// wake-up of `job`.
     pub async fn scope<F: Future>(&self, job: &JobId, fut: F) -> F::Output {
-        let notify = Arc::new(Notify::new());
+        let notify = Arc::new(JobWaker::default());
         if let Ok(mut w) = self.waiting.lock() {
             w.insert(job.to_string(), notify.clone());
         }
@@ -229,15 +270,18 @@ impl Wakeups {
     /// A sleeper that sleeps like `inner` but returns early at a wake-up of the job whose
     /// [`Wakeups::scope`] it runs in (outside a scope it is `inner`).
     pub fn sleeper(&self, inner: Arc<dyn Sleeper>) -> Arc<dyn Sleeper> {
-        Arc::new(WakeableSleeper { inner })
+        Arc::new(WakeableSleeper {
+            inner,
+            confirm: self.confirm,
+        })
     }
 }
 
 /// Forgets a scope's entry (unless a newer scope of the same job replaced it).
 struct ScopeGuard {
-    waiting: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+    waiting: Arc<Mutex<HashMap<String, Arc<JobWaker>>>>,
     job: String,
-    notify: Arc<Notify>,
+    notify: Arc<JobWaker>,
 }
 
 impl Drop for ScopeGuard {
@@ -255,16 +299,28 @@ impl Drop for ScopeGuard {
 #[derive(Debug)]
 struct WakeableSleeper {
     inner: Arc<dyn Sleeper>,
+    confirm: Option<ConfirmPolls>,
 }
 
 #[async_trait]
 impl Sleeper for WakeableSleeper {
     async fn sleep(&self, d: Duration) {
         match CURRENT_JOB.try_with(Arc::clone) {
-            Ok(notify) => {
+            Ok(waker) => {
+                let recently_woken = waker
+                    .woken_at
+                    .lock()
+                    .ok()
+                    .and_then(|at| *at)
+                    .zip(self.confirm)
+                    .is_some_and(|(at, c)| at.elapsed() < c.window);
+                let d = match self.confirm {
+                    Some(c) if recently_woken => d.min(c.interval),
+                    _ => d,
+                };
                 tokio::select! {
                     _ = self.inner.sleep(d) => {}
-                    _ = notify.notified() => {}
+                    _ = waker.notify.notified() => {}
                 }
             }
             Err(_) => self.inner.sleep(d).await,

@@ -8,7 +8,7 @@ use crate::journal;
 use crate::setup;
 use futures::StreamExt;
 use mediatask_store::recover::{JobOutcome, Recovery, TaskResolver};
-use mediatask_store::wakeups::Wakeups;
+use mediatask_store::wakeups::{ConfirmPolls, Wakeups};
 use mediatask_store::{JobFilter, JobId, JobRecord, JobState, NewJob, SharedStore};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -368,6 +368,10 @@ pub(crate) async fn resume(global: &Global, ids: &[String], grace_secs: u64) -> 
 
 /// How long a worker's claim on a job lasts before it must renew it.
 const WORKER_LEASE: Duration = Duration::from_secs(60);
+/// After a callback woke a job, the longest sleep between its confirming polls …
+const CONFIRM_INTERVAL: Duration = Duration::from_secs(1);
+/// … for this long.
+const CONFIRM_WINDOW: Duration = Duration::from_secs(30);
 /// Jobs one worker claims per round.
 const WORKER_BATCH: u32 = 32;
 
@@ -383,7 +387,12 @@ pub(crate) async fn worker(
     webhooks: Option<&str>,
 ) -> CliResult {
     let store = journal::require(global, "`mediatask worker`").await?;
-    let wakeups = Wakeups::new();
+    // After a callback, confirm by polling every second for half a minute: the vendor's
+    // status API may not agree yet, and only its answer ends the job.
+    let wakeups = Wakeups::new().with_confirm_polls(ConfirmPolls {
+        interval: CONFIRM_INTERVAL,
+        window: CONFIRM_WINDOW,
+    });
     let receiver = match webhooks {
         Some(addr) => {
             Some(crate::webhooks::serve(global, addr, store.clone(), wakeups.clone()).await?)

@@ -223,7 +223,12 @@ async fn create(
     }
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     match ctx.create_task(id.to_string(), &algo.to_string(), req, &fired) {
-        Some(_) => ok(json!(id)),
+        Some(_) => {
+            if let Some(url) = ctx.config.callbacks.account_urls.get(NAME) {
+                crate::callbacks::schedule(ctx.clone(), id.to_string(), url.clone(), callback_body);
+            }
+            ok(json!(id))
+        }
         None => biz(
             StatusCode::OK,
             10003,
@@ -1195,4 +1200,18 @@ async fn warming_query(
     }
     let rows: Vec<Value> = wanted.iter().filter_map(|id| found.remove(*id)).collect();
     ok(Value::Array(rows))
+}
+
+/// SoftSugar's task callback: `{taskId, materialId, materialName, algoType, algoSubType1,
+/// status, taskResult}` (no signature: the AuthKey algorithm is undocumented), pushed to the
+/// account's callback URL ([`crate::callbacks::CallbackSettings::account_urls`]).
+fn callback_body(_ctx: &VendorCtx, task: &EmuTask, phase: &Phase) -> Option<(String, Value)> {
+    let status = status_of(phase);
+    let body = json!({
+        "taskId": task.id.parse::<i64>().unwrap_or_default(), "materialId": 1,
+        "materialName": task_name(task), "algoType": task.kind.parse::<i64>().unwrap_or_default(),
+        "algoSubType1": "2K", "status": status,
+        "taskResult": if matches!(phase, Phase::Failed { .. }) { "error" } else { "" },
+    });
+    Some((status.to_string(), body))
 }

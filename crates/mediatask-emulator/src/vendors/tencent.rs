@@ -251,7 +251,7 @@ fn str_field<'a>(req: &'a Value, f: &str) -> Option<&'a str> {
     req.get(f).and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
-fn create(ctx: &VendorCtx, action: &str, req: &Value, fired: &[crate::Fault]) -> Response {
+fn create(ctx: &Arc<VendorCtx>, action: &str, req: &Value, fired: &[crate::Fault]) -> Response {
     if action == "CreateAigcAudioClone" && str_field(req, "VoiceId").is_none() {
         return error(
             "MissingParameter",
@@ -281,6 +281,9 @@ fn create(ctx: &VendorCtx, action: &str, req: &Value, fired: &[crate::Fault]) ->
         Some(_) => {
             if let Some(session) = str_field(req, "SessionId") {
                 ctx.lock().sessions.insert(session.to_owned(), id.clone());
+            }
+            if let Some(url) = ctx.config.callbacks.account_urls.get(NAME) {
+                crate::callbacks::schedule(ctx.clone(), id.clone(), url.clone(), event_body);
             }
             ok(json!({"TaskId": id}))
         }
@@ -536,6 +539,31 @@ fn manage(ctx: &VendorCtx, req: &Value) -> Response {
             "Only tasks in WAITING status can be aborted.",
         ),
     }
+}
+
+/// The VOD event notification of a task's end (format 3.0): `{EventType: "<TaskType>Complete",
+/// EventHandle, <EventType>Event: {TaskId, Status, ErrCode, Message, SessionId,
+/// SessionContext}}`, pushed to the application's `NotificationUrl`
+/// ([`crate::callbacks::CallbackSettings::account_urls`]); `Sign`/`T` are added when sent.
+fn event_body(_ctx: &VendorCtx, task: &EmuTask, phase: &Phase) -> Option<(String, Value)> {
+    let spec = CREATES.iter().find(|c| c.0 == task.kind)?;
+    let (status, err_code, message) = match phase {
+        Phase::Succeeded => ("FINISH", 0, ""),
+        Phase::Failed { .. } => ("FINISH", 70000, "The task failed (emulated)."),
+        Phase::Queued { .. } | Phase::Running { .. } => ("PROCESSING", 0, ""),
+        Phase::Cancelled => return None,
+    };
+    let event_type = format!("{}Complete", spec.1);
+    let body = json!({
+        "EventType": event_type,
+        "EventHandle": format!("eh-{}", uuid::Uuid::new_v4().simple()),
+        format!("{event_type}Event"): {
+            "TaskId": task.id, "Status": status, "ErrCode": err_code, "Message": message,
+            "SessionId": task.request.get("SessionId").cloned().unwrap_or(json!("")),
+            "SessionContext": task.request.get("SessionContext").cloned().unwrap_or(json!("")),
+        },
+    });
+    Some((status.to_owned(), body))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //!   video_url}`.
 
 use crate::faults::FaultTarget;
-use crate::state::{Phase, VendorCtx};
+use crate::state::{EmuTask, Phase, VendorCtx};
 use crate::wire::{Dialect, Fired, json, json_retry_after};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -119,7 +119,7 @@ fn create(ctx: &Arc<VendorCtx>, kind: &str, req: Value, fired: &[crate::Fault]) 
     match ctx.create_task(id.clone(), kind, req, fired) {
         Some(_) => {
             if let Some(url) = callback_url {
-                push_callback(ctx.clone(), id.clone(), kind.to_owned(), url);
+                crate::callbacks::schedule(ctx.clone(), id.clone(), url, callback_body);
             }
             json(StatusCode::OK, json!({"task_id": id}))
         }
@@ -275,43 +275,28 @@ async fn get_translate(
     json(StatusCode::OK, body)
 }
 
-/// Vozo's webhook: when the task ends, POST the job-status object to `callback_url` (like
-/// the `GET` of its kind; no signature, as documented). Only `http://` URLs are delivered; a
-/// stuck or cancelled task sends nothing. Not counted as a poll.
-fn push_callback(ctx: Arc<VendorCtx>, id: String, kind: String, url: String) {
-    if !url.starts_with("http://") {
-        return;
-    }
-    tokio::spawn(async move {
-        tokio::time::sleep(ctx.timing.total() + std::time::Duration::from_millis(5)).await;
-        let Some(task) = ctx.lock().tasks.get(&id).cloned() else {
-            return;
-        };
-        let phase = task.phase(&ctx.timing, std::time::Instant::now());
-        let body = match (&phase, kind.as_str()) {
-            (Phase::Succeeded, LIPSYNC) => {
-                let (video, _) = ctx.file_url(&task.id, "lipsync.mp4", &[]);
-                json!({"status": "done", "video_url": video})
-            }
-            (Phase::Succeeded, _) => {
-                let (video, _) = ctx.file_url(&task.id, "dubbed.mp4", &[]);
-                json!({"status": "done", "err_code": "", "err_message": "", "result": {"video_url": video}})
-            }
-            (Phase::Failed { code, message }, _) => {
-                let (c, m) = failure(code, message);
-                json!({"status": "failed", "err_code": c, "err_message": m})
-            }
-            _ => return,
-        };
-        let cb = crate::callbacks::VendorCallback {
-            vendor: NAME,
-            headers: Vec::new(),
-            body: body.to_string().into_bytes(),
-        };
-        if let Err(e) = crate::callbacks::deliver(&url, &cb).await {
-            tracing::debug!(vendor = NAME, error = %e, "callback not delivered");
+/// Vozo's webhook body: the job-status object of the `GET` of its kind (no signature, as
+/// documented); pushed to an `http://` `callback_url` when the task ends (see
+/// [`crate::callbacks::schedule`]). A cancelled task sends nothing.
+fn callback_body(ctx: &VendorCtx, task: &EmuTask, phase: &Phase) -> Option<(String, Value)> {
+    let body = match (phase, task.kind.as_str()) {
+        (Phase::Succeeded, LIPSYNC) => {
+            let (video, _) = ctx.file_url(&task.id, "lipsync.mp4", &[]);
+            json!({"status": "done", "video_url": video})
         }
-    });
+        (Phase::Succeeded, _) => {
+            let (video, _) = ctx.file_url(&task.id, "dubbed.mp4", &[]);
+            json!({"status": "done", "err_code": "", "err_message": "", "result": {"video_url": video}})
+        }
+        (Phase::Failed { code, message }, _) => {
+            let (c, m) = failure(code.as_str(), message.as_str());
+            json!({"status": "failed", "err_code": c, "err_message": m})
+        }
+        (Phase::Queued { .. } | Phase::Running { .. }, _) => json!({"status": "processing"}),
+        (Phase::Cancelled, _) => return None,
+    };
+    let status = body["status"].as_str().unwrap_or_default().to_owned();
+    Some((status, body))
 }
 
 fn code_of(p: &Phase) -> &str {

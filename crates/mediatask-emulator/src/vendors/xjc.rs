@@ -11,7 +11,7 @@
 //! placeholder); `ds` must be at least 1 (capped at 100); the consumption `type` texts and fees.
 
 use crate::faults::FaultTarget;
-use crate::state::{Phase, TokenProblem, VendorCtx};
+use crate::state::{EmuTask, Phase, TokenProblem, VendorCtx};
 use crate::wire::{Dialect, Fired, json, json_retry_after};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -237,7 +237,7 @@ async fn works_create(
     let callback = str_field(&req, "callbackUrl").to_owned();
     match ctx.create_task(id.clone(), "works", req, &fired) {
         Some(_) => {
-            push_callback(ctx.clone(), id.clone(), "jobId", callback);
+            crate::callbacks::schedule(ctx.clone(), id.clone(), callback, callback_body);
             ok(json!({"jobId": id}))
         }
         None => biz(20007, "正在生成中的作品数量达到上限"),
@@ -296,7 +296,7 @@ async fn voice_train(
     let callback = str_field(&req, "callbackUrl").to_owned();
     match ctx.create_task(speaker.clone(), &format!("train/{tier}"), req, &fired) {
         Some(_) => {
-            push_callback(ctx.clone(), speaker.clone(), "speakerId", callback);
+            crate::callbacks::schedule(ctx.clone(), speaker.clone(), callback, callback_body);
             ok(json!({"speakerId": speaker}))
         }
         None => biz(20007, "正在生成中的作品数量达到上限"),
@@ -352,7 +352,7 @@ async fn voice_create(
     let callback = str_field(&req, "callbackUrl").to_owned();
     match ctx.create_task(id.clone(), &format!("synth/{tier}"), req, &fired) {
         Some(_) => {
-            push_callback(ctx.clone(), id.clone(), "jobId", callback);
+            crate::callbacks::schedule(ctx.clone(), id.clone(), callback, callback_body);
             ok(json!({"jobId": id}))
         }
         None => biz(20007, "正在生成中的作品数量达到上限"),
@@ -473,35 +473,23 @@ async fn bill_list(
     ok(json!({"total": total, "list": list}))
 }
 
-/// ai-xjc's callback: when the task ends, POST `{status, errorMessage, …, <id_field>, userId,
-/// accessKey, modelType}` (unsigned, the access key echoed) to an `http://` `callbackUrl`. A
-/// stuck task sends nothing; not counted as a poll.
-fn push_callback(ctx: Arc<VendorCtx>, id: String, id_field: &'static str, url: String) {
-    if !url.starts_with("http://") {
-        return;
+/// ai-xjc's callback body: `{status, errorMessage, …, jobId | speakerId, userId, accessKey,
+/// modelType}` (unsigned, the access key echoed); pushed to an `http://` `callbackUrl` when the
+/// task ends (see [`crate::callbacks::schedule`]). A cancelled task sends nothing.
+fn callback_body(ctx: &VendorCtx, task: &EmuTask, phase: &Phase) -> Option<(String, Value)> {
+    if matches!(phase, Phase::Cancelled) {
+        return None;
     }
-    tokio::spawn(async move {
-        tokio::time::sleep(ctx.timing.total() + std::time::Duration::from_millis(5)).await;
-        let Some(task) = ctx.lock().tasks.get(&id).cloned() else {
-            return;
-        };
-        let phase = task.phase(&ctx.timing, std::time::Instant::now());
-        if !matches!(phase, Phase::Succeeded | Phase::Failed { .. }) {
-            return;
-        }
-        let (status, message) = status_of(&phase);
-        let body = json!({
-            "status": status, "errorMessage": message, "videoUrl": "", "duration": 0,
-            id_field: id, "userId": "emulator-user",
-            "accessKey": ctx.config.credentials.xjc_access_key, "modelType": "",
-        });
-        let cb = crate::callbacks::VendorCallback {
-            vendor: NAME,
-            headers: Vec::new(),
-            body: body.to_string().into_bytes(),
-        };
-        if let Err(e) = crate::callbacks::deliver(&url, &cb).await {
-            tracing::debug!(vendor = NAME, error = %e, "callback not delivered");
-        }
+    let (status, message) = status_of(phase);
+    let id_field = if task.kind.starts_with("train/") {
+        "speakerId"
+    } else {
+        "jobId"
+    };
+    let body = json!({
+        "status": status, "errorMessage": message, "videoUrl": "", "duration": 0,
+        id_field: task.id, "userId": "emulator-user",
+        "accessKey": ctx.config.credentials.xjc_access_key, "modelType": "",
     });
+    Some((status.to_string(), body))
 }
