@@ -219,23 +219,34 @@ struct WithCallbackUrl {
 }
 
 impl WithCallbackUrl {
-    /// `request` with our callback URL, unless it has one or no journaled job id is in scope
-    /// (an unjournaled submit has no job to wake).
-    fn add_url(&self, mut request: Value) -> Value {
-        let Some(job_id) = current_client_job_id() else {
-            return request;
-        };
-        if let Some(obj) = request.as_object_mut() {
-            let set = obj
-                .get(self.field)
-                .is_some_and(|v| v.as_str().is_none_or(|s| !s.is_empty()));
-            if !set {
-                let url = self.urls.url(self.inner.info().provider, &job_id);
-                obj.insert(self.field.to_owned(), Value::String(url));
-            }
-        }
-        request
+    /// `request` with our callback URL for the job of the surrounding journal scope.
+    fn add_url(&self, request: Value) -> Value {
+        add_callback_url(request, self.field, current_client_job_id(), |job| {
+            self.urls.url(self.inner.info().provider, job)
+        })
     }
+}
+
+/// `request` with `url(job_id)` in `field`, unless the request already sets `field` (to
+/// anything but `""`) or there is no job id (an unjournaled submit has no job to wake).
+fn add_callback_url(
+    mut request: Value,
+    field: &str,
+    job_id: Option<String>,
+    url: impl FnOnce(&str) -> String,
+) -> Value {
+    let Some(job_id) = job_id else {
+        return request;
+    };
+    if let Some(obj) = request.as_object_mut() {
+        let set = obj
+            .get(field)
+            .is_some_and(|v| v.as_str().is_none_or(|s| !s.is_empty()));
+        if !set {
+            obj.insert(field.to_owned(), Value::String(url(&job_id)));
+        }
+    }
+    request
 }
 
 #[async_trait]
@@ -273,6 +284,7 @@ impl DynMediaTask for WithCallbackUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn urls() -> CallbackUrls {
         CallbackUrls {
@@ -290,6 +302,46 @@ mod tests {
             url,
             format!("https://hooks.example.com/mt/vozo/01JD5N5Z8Q4R7W2X9Y3A6B8C0D/{token}")
         );
+    }
+
+    #[test]
+    fn a_url_is_added_only_where_the_request_has_none() {
+        let url = |job: &str| format!("https://h/vozo/{job}/t");
+        let job = Some("J1".to_owned());
+        let added = add_callback_url(json!({"a": 1}), "callback_url", job.clone(), url);
+        assert_eq!(
+            added,
+            json!({"a": 1, "callback_url": "https://h/vozo/J1/t"})
+        );
+        let empty = add_callback_url(
+            json!({"callback_url": ""}),
+            "callback_url",
+            job.clone(),
+            url,
+        );
+        assert_eq!(empty["callback_url"], "https://h/vozo/J1/t");
+        let own = json!({"callback_url": "https://mine.example/cb"});
+        assert_eq!(
+            add_callback_url(own.clone(), "callback_url", job.clone(), url),
+            own
+        );
+        // No journaled job id in scope: nothing to wake, the request is sent as given.
+        assert_eq!(
+            add_callback_url(json!({"a": 1}), "callback_url", None, url),
+            json!({"a": 1})
+        );
+        // Not an object: left for the vendor's own validation to refuse.
+        assert_eq!(
+            add_callback_url(json!([1]), "callback_url", job, url),
+            json!([1])
+        );
+    }
+
+    #[test]
+    fn the_softsugar_account_token_matches_the_documented_openssl_line() {
+        // docs/webhooks.md: printf 'account\nsoftsugar' | openssl dgst -sha256 -hmac "$KEY"
+        let t = urls().tokens.account_token("softsugar");
+        assert_eq!(t, "85dc8b37dd8517dd844f0644a5b00809");
     }
 
     #[test]

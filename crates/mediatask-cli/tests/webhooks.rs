@@ -413,3 +413,39 @@ async fn a_callback_before_the_status_api_agrees_is_decided_by_the_api() {
     );
     assert!(polls >= 3, "{polls}");
 }
+
+/// Without MEDIATASK_WEBHOOK_KEY neither flag starts: one clean error line, exit 2.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_flags_need_the_token_key() {
+    let h = harness(None, timing(), &[]).await;
+    for args in [
+        vec!["worker", "--webhooks", "127.0.0.1:0"],
+        vec![
+            "--webhook-base",
+            "https://hooks.example.com/mt",
+            "submit",
+            "vozo",
+            "lip_sync",
+            "--input",
+        ],
+    ] {
+        let mut args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+        if args.last().is_some_and(|a| a == "--input") {
+            args.push(sample("vozo", "lip_sync"));
+        }
+        let mut c = command(&h, &args.iter().map(String::as_str).collect::<Vec<_>>());
+        c.env_remove("MEDIATASK_WEBHOOK_KEY");
+        let o = tokio::task::spawn_blocking(move || c.output().unwrap())
+            .await
+            .unwrap();
+        let out = common::Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        };
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        out.assert_one_clean_error_line();
+        assert!(out.stderr.contains("MEDIATASK_WEBHOOK_KEY"), "{out:?}");
+    }
+    assert_eq!(h.emu.stats("vozo").unwrap().jobs_created, 0);
+}
