@@ -123,6 +123,7 @@ pub(crate) async fn serve(
     wakeups: Wakeups,
 ) -> CliResult<Receiver> {
     let config = config(global)?;
+    log_refusals();
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure::input(format!("cannot listen for webhooks on {addr}: {e}")))?;
@@ -144,6 +145,20 @@ pub(crate) async fn serve(
         "webhooks: listening on http://{bound} (routes /tencent-vod, /softsugar/…, /xjc/…, /vozo/…)"
     );
     Ok(Receiver { claim_now, server })
+}
+
+/// Print the receiver's log lines (a refused callback: vendor, status, reason; never a secret)
+/// on stderr; `MEDIATASK_LOG` (a `tracing` filter) overrides the default `mediatask_webhook=warn`.
+fn log_refusals() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MEDIATASK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("mediatask_webhook=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .without_time()
+        .try_init();
 }
 
 /// The field a vendor takes our callback URL in, per request (`None`: account-level or none).

@@ -307,6 +307,15 @@ async fn forged_and_stale_callbacks_change_no_row() {
             serde_json::to_value(&after).unwrap(),
             "{what}: a refused callback changed the journal"
         );
+        let log = w.stderr();
+        assert!(
+            log.matches("callback refused").count() >= vendors.len(),
+            "one log line per refusal: {log}"
+        );
+        assert!(
+            !log.contains(SIGN_KEY) && !log.contains(KEY),
+            "a secret in the log: {log}"
+        );
         eprintln!("{what} callbacks: 4 refused with 401, 0 row changes, 1 poll per job");
     }
 }
