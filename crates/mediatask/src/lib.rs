@@ -11,6 +11,9 @@
 //!   none is enabled by default, `full` enables all.
 //! * [`Registry`] builds JSON-erased tasks ([`DynMediaTask`]) by provider and kind name from a
 //!   JSON configuration, without global state — what the `mediatask` CLI uses.
+//! * [`capabilities`] puts one common request per kind of job (voice cloning, TTS, talking
+//!   avatars, translate & dub, speech-to-text) over the vendors that offer it, strict by
+//!   default; the configuration's `capabilities` section picks the vendor.
 //!
 //! ```
 //! use mediatask::Registry;
@@ -28,6 +31,7 @@ pub mod http {
     };
 }
 
+pub mod capabilities;
 mod registry;
 pub use registry::{PROVIDERS, Registry, build_provider, build_provider_with};
 

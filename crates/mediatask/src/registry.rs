@@ -1,6 +1,7 @@
 //! [`Registry`]: configured providers by name, building JSON-erased tasks by provider + kind.
 //! No global state: build as many registries as you like (one per tenant, per test…).
 
+use crate::capabilities::{self, Capability, CapabilityTask};
 use mediatask_core::{DynMediaTask, Error, ErrorKind, Operation, Provider, Result};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -91,6 +92,8 @@ fn unknown_provider(name: &str) -> Error {
 #[derive(Debug, Default, Clone)]
 pub struct Registry {
     providers: BTreeMap<&'static str, Arc<dyn Provider>>,
+    /// Capability name → provider, from the configuration's `capabilities` section.
+    capability_defaults: BTreeMap<&'static str, &'static str>,
 }
 
 impl Registry {
@@ -99,7 +102,9 @@ impl Registry {
         Self::default()
     }
 
-    /// Build from `{"<provider>": {<config>}, …}`; every key must name a compiled-in provider.
+    /// Build from `{"<provider>": {<config>}, …}`; every key must name a compiled-in provider,
+    /// except `capabilities`, which maps capability names to the provider that serves them
+    /// (see [`crate::capabilities::defaults_from_json`] and [`Registry::capability`]).
     pub fn from_json(config: &Value) -> Result<Self> {
         Self::from_json_with(config, &|_, _, _| {})
     }
@@ -125,6 +130,10 @@ impl Registry {
         })?;
         let mut registry = Registry::new();
         for (name, cfg) in obj {
+            if name == CAPABILITIES_KEY {
+                registry.capability_defaults = capabilities::defaults_from_json(cfg)?;
+                continue;
+            }
             let provider =
                 build_provider_with(name, cfg.clone(), &|http| tune_http(name, cfg, http))?;
             registry = registry.with_provider(provider);
@@ -162,4 +171,72 @@ impl Registry {
     pub fn task(&self, provider: &str, kind: &str) -> Result<Arc<dyn DynMediaTask>> {
         self.provider(provider)?.task(kind)
     }
+
+    /// Make `provider` the one serving the capability `name` (what the configuration's
+    /// `capabilities` section does).
+    ///
+    /// ```
+    /// let e = mediatask::Registry::new().with_capability_default("voice_clone", "acme").unwrap_err();
+    /// assert_eq!(e.kind(), mediatask::ErrorKind::Config);
+    /// ```
+    pub fn with_capability_default(mut self, name: &str, provider: &str) -> Result<Self> {
+        let one = capabilities::defaults_from_json(&serde_json::json!({ name: provider }))?;
+        self.capability_defaults.extend(one);
+        Ok(self)
+    }
+
+    /// The provider serving the capability `name`: the configured one, else the only
+    /// configured provider offering it; a `Config` error when none or several could.
+    ///
+    /// ```
+    /// let e = mediatask::Registry::new().capability_provider("voice_clone").unwrap_err();
+    /// assert_eq!(e.kind(), mediatask::ErrorKind::Config);
+    /// ```
+    pub fn capability_provider(&self, name: &str) -> Result<&'static str> {
+        let info = capabilities::capability(name)?;
+        if let Some(p) = self.capability_defaults.get(info.name) {
+            return Ok(p);
+        }
+        let offering: Vec<&'static str> = info
+            .vendors()
+            .iter()
+            .map(|v| v.provider)
+            .filter(|p| self.providers.contains_key(p))
+            .collect();
+        match offering.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Error::new(
+                ErrorKind::Config,
+                format!("no configured provider offers {name}"),
+            )
+            .with_operation(Operation::Local)),
+            many => Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "several configured providers offer {name} ({}): choose one in the configuration's `capabilities` section",
+                    many.join(", ")
+                ),
+            )
+            .with_operation(Operation::Local)),
+        }
+    }
+
+    /// Capability `C` on the provider the configuration picks for it
+    /// ([`Registry::capability_provider`]); switching vendors is a configuration change.
+    ///
+    /// ```
+    /// use mediatask::capabilities::SpeechToText;
+    /// assert!(mediatask::Registry::new().capability::<SpeechToText>().is_err());
+    /// ```
+    pub fn capability<C: Capability>(&self) -> Result<CapabilityTask<C>> {
+        self.capability_on::<C>(self.capability_provider(C::NAME)?)
+    }
+
+    /// Capability `C` on `provider` (which must be configured and offer it).
+    pub fn capability_on<C: Capability>(&self, provider: &str) -> Result<CapabilityTask<C>> {
+        CapabilityTask::new(self.provider(provider)?.clone())
+    }
 }
+
+/// The configuration key holding capability → provider defaults.
+const CAPABILITIES_KEY: &str = "capabilities";

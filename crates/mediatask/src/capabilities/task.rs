@@ -1,0 +1,160 @@
+//! [`CapabilityTask`]: a capability bound to one configured vendor. It maps each common
+//! request ([`Capability::plan`]) and runs the plan through that vendor's ordinary task, so
+//! validation, limits, retries and journaling are exactly the vendor's.
+
+use super::{Capability, CapabilityOutput, Mode, Plan, Warning, common_output};
+use mediatask_core::{
+    DynMediaTask, Provider, Result, TaskHandle, TaskSnapshot, WaitPolicy, dyn_waiter,
+    terminal_error,
+};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// A submitted capability job: its handle plus what lenient mode dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submitted {
+    /// The vendor task's handle (serialisable; poll or fetch the result with it later).
+    pub handle: TaskHandle,
+    /// Warnings of the plan (empty in strict mode).
+    pub warnings: Vec<Warning>,
+}
+
+/// Capability `C` on one configured vendor. Build it with
+/// [`crate::Registry::capability`] (vendor from the configuration) or
+/// [`crate::Registry::capability_on`].
+///
+/// ```no_run
+/// # #[cfg(feature = "vozo")]
+/// # async fn demo() -> mediatask::Result<()> {
+/// use mediatask::capabilities::TranslateDub;
+/// let registry = mediatask::Registry::from_json(&serde_json::json!({
+///     "vozo": {}, "capabilities": {"translate_dub": "vozo"}
+/// }))?;
+/// let dub = registry.capability::<TranslateDub>()?;
+/// let out = dub.run(&serde_json::from_value(serde_json::json!({
+///     "media_url": "https://cdn.example/in.mp4", "source_language": "auto", "target_language": "es"
+/// }))?, &Default::default()).await?;
+/// println!("{}", out.artifacts[0].url);
+/// # Ok(()) }
+/// ```
+pub struct CapabilityTask<C> {
+    provider: Arc<dyn Provider>,
+    mode: Mode,
+    _capability: PhantomData<fn() -> C>,
+}
+
+impl<C> Clone for CapabilityTask<C> {
+    fn clone(&self) -> Self {
+        CapabilityTask {
+            provider: self.provider.clone(),
+            mode: self.mode,
+            _capability: PhantomData,
+        }
+    }
+}
+
+impl<C> std::fmt::Debug for CapabilityTask<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CapabilityTask")
+            .field("provider", &self.provider.name())
+            .field("mode", &self.mode)
+            .finish()
+    }
+}
+
+impl<C: Capability> CapabilityTask<C> {
+    /// `C` on `provider`; an error when the provider does not offer `C` in this build.
+    pub fn new(provider: Arc<dyn Provider>) -> Result<Self> {
+        let name = provider.name();
+        if !C::vendors().iter().any(|v| v.provider == name) {
+            return Err(super::not_offered(C::NAME, name, C::vendors()));
+        }
+        Ok(CapabilityTask {
+            provider,
+            mode: Mode::Strict,
+            _capability: PhantomData,
+        })
+    }
+
+    /// The same task in `mode` (default [`Mode::Strict`]).
+    pub fn with_mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The vendor.
+    pub fn provider(&self) -> &'static str {
+        self.provider.name()
+    }
+
+    /// The strictness.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Map `request` to this vendor without sending anything.
+    pub fn plan(&self, request: &C::Request) -> Result<Plan> {
+        C::plan(request, self.provider.name(), self.mode)
+    }
+
+    /// The vendor task a plan runs on.
+    pub fn task_for(&self, plan: &Plan) -> Result<Arc<dyn DynMediaTask>> {
+        self.provider.task(plan.kind)
+    }
+
+    /// Map and submit.
+    pub async fn submit(&self, request: &C::Request) -> Result<Submitted> {
+        let plan = self.plan(request)?;
+        let handle = self.task_for(&plan)?.submit_json(plan.request).await?;
+        Ok(Submitted {
+            handle,
+            warnings: plan.warnings,
+        })
+    }
+
+    /// Poll a submitted job.
+    pub async fn poll(&self, handle: &TaskHandle) -> Result<TaskSnapshot> {
+        self.provider.task(&handle.kind)?.poll(handle).await
+    }
+
+    /// The common output of a finished job (no `warnings`: they belong to the submit).
+    pub async fn result(&self, handle: &TaskHandle) -> Result<CapabilityOutput<C::Data>> {
+        let out = self
+            .provider
+            .task(&handle.kind)?
+            .result_json(handle)
+            .await?;
+        common_output::<C>(
+            self.provider.name(),
+            &handle.kind,
+            &handle.task_id,
+            Vec::new(),
+            &out,
+        )
+    }
+
+    /// Map, submit, wait and fetch the result (with the plan's warnings).
+    pub async fn run(
+        &self,
+        request: &C::Request,
+        policy: &WaitPolicy,
+    ) -> Result<CapabilityOutput<C::Data>> {
+        let plan = self.plan(request)?;
+        let task = self.task_for(&plan)?;
+        let handle = task.submit_json(plan.request.clone()).await?;
+        let snap = dyn_waiter(task.as_ref(), &handle, policy)
+            .run_to_end()
+            .await?;
+        if let Some(e) = terminal_error(&handle, &snap) {
+            return Err(e);
+        }
+        let out = task.result_json_from_snapshot(&handle, &snap).await?;
+        common_output::<C>(
+            plan.provider,
+            plan.kind,
+            &handle.task_id,
+            plan.warnings,
+            &out,
+        )
+    }
+}
