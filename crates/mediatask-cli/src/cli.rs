@@ -75,7 +75,38 @@ pub(crate) struct Global {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// List the compiled-in vendors and their job kinds with capabilities.
-    Providers,
+    Providers {
+        /// Print the capability × vendor matrix instead: which common fields each vendor
+        /// honours (generated from the code).
+        #[arg(long)]
+        capabilities: bool,
+        /// With --capabilities: the matrix as the README's Markdown table.
+        #[arg(long, requires = "capabilities")]
+        markdown: bool,
+    },
+    /// Run a capability-level job (voice_clone, text_to_speech, talking_avatar, translate_dub,
+    /// speech_to_text) with a common request, on `--vendor` or the config file's
+    /// `capabilities.<name>`; submits, waits and fetches like `run`.
+    Do {
+        /// Capability name (see `mediatask providers --capabilities`).
+        capability: String,
+        /// The vendor to run it on (default: the config file's `capabilities` section).
+        #[arg(long)]
+        vendor: Option<String>,
+        /// Common request JSON: inline, a file path, or `-` for stdin.
+        #[arg(long, short)]
+        input: String,
+        /// Send what the vendor can honour and warn about every dropped or approximated
+        /// field (default: refuse the request before sending anything).
+        #[arg(long)]
+        lenient: bool,
+        /// Download every result file into this directory.
+        #[arg(long)]
+        download: Option<PathBuf>,
+        /// Also write the handle here right after submitting (to resume if interrupted).
+        #[arg(long)]
+        handle_file: Option<PathBuf>,
+    },
     /// Submit a job; prints its handle as JSON (save it to resume later).
     Submit {
         /// Provider name (see `mediatask providers`).
@@ -200,6 +231,7 @@ impl Command {
         match self {
             Command::Submit { .. }
             | Command::Run { .. }
+            | Command::Do { .. }
             | Command::Jobs(_)
             | Command::Resume { .. }
             | Command::Enqueue { .. }

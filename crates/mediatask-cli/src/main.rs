@@ -29,7 +29,32 @@ async fn dispatch(cli: Cli) -> exit::CliResult {
         cli::JournalUse::None => {}
     }
     match &cli.command {
-        Command::Providers => commands::tasks::providers(g),
+        Command::Providers {
+            capabilities: false,
+            ..
+        } => commands::tasks::providers(g),
+        Command::Providers { markdown, .. } => commands::capability::matrix(g, *markdown),
+        Command::Do {
+            capability,
+            vendor,
+            input,
+            lenient,
+            download,
+            handle_file,
+        } => {
+            commands::capability::run(
+                g,
+                commands::capability::DoArgs {
+                    capability,
+                    vendor: vendor.as_deref(),
+                    input,
+                    lenient: *lenient,
+                    download: download.as_deref(),
+                    handle_file: handle_file.as_deref(),
+                },
+            )
+            .await
+        }
         Command::Submit {
             provider,
             kind,

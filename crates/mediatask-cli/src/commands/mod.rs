@@ -1,6 +1,7 @@
 //! One module per group of subcommands.
 
 pub(crate) mod account;
+pub(crate) mod capability;
 pub(crate) mod catalog;
 pub(crate) mod demo;
 pub(crate) mod emulator;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 /// Cap on one downloaded result file.
 const MAX_DOWNLOAD_BYTES: u64 = 4 << 30;
 
-fn print_json(v: &impl serde::Serialize) {
+pub(crate) fn print_json(v: &impl serde::Serialize) {
     match serde_json::to_string(v) {
         Ok(s) => println!("{s}"),
         Err(e) => eprintln!("error: cannot serialise output: {e}"),
@@ -343,7 +343,10 @@ fn expired(a: &Artifact, now: chrono::DateTime<chrono::Utc>) -> Option<bool> {
 }
 
 /// The artifacts as JSON, each with `expired`: true / false, or null when the expiry is unknown.
-fn artifacts_json(artifacts: &[Artifact], now: chrono::DateTime<chrono::Utc>) -> Vec<Value> {
+pub(crate) fn artifacts_json(
+    artifacts: &[Artifact],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<Value> {
     artifacts
         .iter()
         .map(|a| {
@@ -412,6 +415,33 @@ async fn fetch_result(
     snap: &TaskSnapshot,
     download: Option<&Path>,
 ) -> CliResult {
+    fetch_result_with(global, task, handle, snap, download, &show_plain_result).await
+}
+
+/// How a fetched result is shown: `run` prints the vendor output, `do` the capability's
+/// common output.
+pub(crate) type ShowResult<'a> =
+    dyn Fn(&Global, &TaskHandle, &DynOutput, &[(PathBuf, u64)]) -> CliResult + Sync + 'a;
+
+fn show_plain_result(
+    global: &Global,
+    _handle: &TaskHandle,
+    out: &DynOutput,
+    files: &[(PathBuf, u64)],
+) -> CliResult {
+    show_result(global, out, files);
+    Ok(exit::OK)
+}
+
+/// [`fetch_result`] with its own way of showing the result.
+async fn fetch_result_with(
+    global: &Global,
+    task: &dyn DynMediaTask,
+    handle: &TaskHandle,
+    snap: &TaskSnapshot,
+    download: Option<&Path>,
+    show: &ShowResult<'_>,
+) -> CliResult {
     let out = task
         .result_json_from_snapshot(handle, snap)
         .await
@@ -426,8 +456,7 @@ async fn fetch_result(
             })?,
         None => Vec::new(),
     };
-    show_result(global, &out, &files);
-    Ok(exit::OK)
+    show(global, handle, &out, &files)
 }
 
 /// `mediatask result`: one poll; a succeeded task's result is built from it (no second
@@ -458,6 +487,29 @@ pub(crate) async fn run(
     handle_file: Option<&Path>,
 ) -> CliResult {
     let request = read_request(input)?;
+    run_request(
+        global,
+        provider,
+        kind,
+        request,
+        download,
+        handle_file,
+        &show_plain_result,
+    )
+    .await
+}
+
+/// `run` of an already-read request (also `do`'s path, which shows the result its way):
+/// submit under the journal, hold the job, wait, fetch, download, show.
+pub(crate) async fn run_request(
+    global: &Global,
+    provider: &str,
+    kind: &str,
+    request: Value,
+    download: Option<&Path>,
+    handle_file: Option<&Path>,
+    show: &ShowResult<'_>,
+) -> CliResult {
     let task = task_for(global, provider, kind)?;
     let handle = task
         .submit_json(request)
@@ -486,7 +538,7 @@ pub(crate) async fn run(
     let drive = async {
         let snap = wait_terminal(global, task.as_ref(), &handle, &progress).await?;
         debug_assert_eq!(snap.status, TaskStatus::Succeeded);
-        fetch_result(global, task.as_ref(), &handle, &snap, download).await
+        fetch_result_with(global, task.as_ref(), &handle, &snap, download, show).await
     };
     match held {
         Some(held) => {
