@@ -63,6 +63,11 @@ pub(crate) struct Global {
     /// Run without the job journal (a crash then loses track of submitted jobs).
     #[arg(long, global = true)]
     pub(crate) no_store: bool,
+    /// Where every process on a vendor account shares its request rate: `redis://HOST:PORT`,
+    /// `sqlite:PATH` or `postgres://…` (default: the journal's own database). Task slots
+    /// always live in the journal.
+    #[arg(long, global = true, env = "MEDIATASK_LIMITS")]
+    pub(crate) limits: Option<String>,
     /// Public base URL of the callback receiver (`mediatask worker --webhooks`), e.g.
     /// `https://hooks.example.com/mediatask`: journaled submits pass
     /// `<base>/<vendor>/<job id>/<token>` to the vendors that take a callback URL per request
@@ -202,6 +207,10 @@ pub(crate) enum Command {
         /// How often an idle worker looks for new jobs, milliseconds.
         #[arg(long, default_value_t = 500)]
         idle_poll_ms: u64,
+        /// How long a claim lasts, milliseconds (renewed every third of it): a job whose
+        /// worker died is taken over, and its task slot freed, once it runs out.
+        #[arg(long, default_value_t = 60_000)]
+        lease_ms: u64,
         /// Also serve the vendor callback receiver on ADDR (e.g. `0.0.0.0:8080`): a verified
         /// callback makes its job due now and wakes this worker, which confirms by polling the
         /// vendor. Needs MEDIATASK_WEBHOOK_KEY (see docs/webhooks.md).

@@ -6,7 +6,9 @@
 use crate::cli::Global;
 use crate::exit::{CliResult, Failure};
 use mediatask_core::{DynMediaTask, TaskHandle};
-use mediatask_store::{JobId, JobRecord, JournalOptions, Journaled, SharedStore, redact_url};
+use mediatask_store::{
+    JobId, JobRecord, JournalOptions, Journaled, SharedStore, SlotWait, SlotWaitNotice, redact_url,
+};
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, OnceLock};
 
@@ -60,13 +62,15 @@ pub(crate) async fn open(global: &Global) -> CliResult<Option<SharedStore>> {
                 ),
             )
         })?;
-        // The store's own database also carries the account's shared rate limits.
-        let gate = mediatask_store::open_rate_gate(&url).await.map_err(|e| {
+        // The store's own database also carries the account's shared rate limits, unless
+        // --limits names another place (e.g. a Redis the service already runs).
+        let limits_url = global.limits.as_deref().unwrap_or(&url);
+        let gate = mediatask_store::open_rate_gate(limits_url).await.map_err(|e| {
             Failure::other(
                 crate::exit::OTHER,
                 format!(
-                    "cannot open the shared rate limits in {}: {e}",
-                    redact_url(&url)
+                    "cannot open the shared rate limits in {}: {e} (fix --limits / MEDIATASK_LIMITS)",
+                    redact_url(limits_url)
                 ),
             )
         })?;
@@ -218,11 +222,30 @@ pub(crate) fn wrap(
             Journaled::dynamic(task, store).with_options(
                 JournalOptions::default()
                     .with_account(account_fingerprint(provider, entry))
-                    .with_lease(lease_owner(), PROCESS_LEASE),
+                    .with_lease(lease_owner(), PROCESS_LEASE)
+                    .with_slot_wait_notice(slot_wait_line()),
             ),
         ),
         None => task,
     }
+}
+
+/// The progress line of a submit waiting for a task slot another process holds (stderr, so
+/// stdout stays the handle or the result).
+fn slot_wait_line() -> SlotWaitNotice {
+    SlotWaitNotice::new(|w| eprintln!("{}", slot_wait_text(w)))
+}
+
+fn slot_wait_text(w: &SlotWait) -> String {
+    format!(
+        "waiting for a task slot: all {} slots of {} pool `{}` are held by live jobs of this \
+         account (job {} not sent yet, waited {}s; other processes on the account share them)",
+        w.max,
+        w.provider,
+        w.pool,
+        w.job,
+        w.waited.as_secs()
+    )
 }
 
 /// A handle argument that is a job id: the job's record from the store.

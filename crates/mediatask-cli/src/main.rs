@@ -103,8 +103,10 @@ async fn dispatch(cli: Cli) -> exit::CliResult {
             until_idle,
             submitting_grace_secs,
             idle_poll_ms,
+            lease_ms,
             webhooks,
         } => {
+            commands::jobs::set_worker_lease(std::time::Duration::from_millis(*lease_ms));
             commands::jobs::worker(
                 g,
                 *until_idle,

@@ -296,14 +296,16 @@ async fn a_running_cli_holds_its_job_so_a_worker_leaves_it_alone() {
     assert!(job.lease.is_none(), "`run` released its lease: {job:?}");
 }
 
-/// Six `mediatask run` processes on one RecCloud account (2 requests per second, enforced by
-/// the emulator) sharing one journal: measured at the vendor side, no sliding second holds more
-/// than 2 arrivals, nothing is throttled, every run succeeds.
+/// Six `mediatask run` processes on one RecCloud account (2 requests per second and 2 tasks
+/// in flight, enforced by the emulator) sharing one journal: measured at the vendor side, no
+/// sliding second holds more than 2 arrivals, no submit is refused for concurrency (the runs
+/// that found both slots held waited, and said so), every run succeeds.
 async fn six_runs_share_the_accounts_rate_limit(backend: Backend) {
     let h = Harness::start_with(
         EmulatorConfig::default()
             .with_timing(common::timing())
-            .with_rate_limit("reccloud", 2),
+            .with_rate_limit("reccloud", 2)
+            .with_task_cap("reccloud", 2),
         json!({}),
     )
     .await;
@@ -328,14 +330,40 @@ async fn six_runs_share_the_accounts_rate_limit(backend: Backend) {
             )
         })
         .collect();
-    for mut run in runs {
-        let status = tokio::task::spawn_blocking(move || run.0.wait().unwrap())
-            .await
-            .unwrap();
-        assert!(status.success(), "a run failed: {status:?}");
+    let mut waited = 0;
+    for run in runs {
+        let out = tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let mut run = run;
+            let stdout = run.0.stdout.take().map(|mut o| {
+                std::thread::spawn(move || std::io::copy(&mut o, &mut std::io::sink()))
+            });
+            let mut stderr = String::new();
+            if let Some(mut e) = run.0.stderr.take() {
+                e.read_to_string(&mut stderr).unwrap();
+            }
+            if let Some(t) = stdout {
+                let _ = t.join();
+            }
+            (run.0.wait().unwrap(), stderr)
+        })
+        .await
+        .unwrap();
+        assert!(out.0.success(), "a run failed: {:?} {}", out.0, out.1);
+        if out
+            .1
+            .contains("waiting for a task slot: all 2 slots of reccloud pool")
+        {
+            waited += 1;
+        }
     }
+    assert!(
+        waited >= 1,
+        "with 6 runs on 2 slots, some run waited and said so"
+    );
     let stats = h.emu.stats("reccloud").unwrap();
     assert_eq!(stats.throttled, 0, "{stats:?}");
+    assert_eq!(stats.concurrency_rejections, 0, "{stats:?}");
     assert_eq!(stats.jobs_created, 6);
     let mut t = h.emu.arrivals("reccloud");
     t.sort();
@@ -358,54 +386,74 @@ async fn six_runs_share_the_accounts_rate_limit_postgres() {
     six_runs_share_the_accounts_rate_limit(Backend::Postgres).await;
 }
 
-/// Four `mediatask worker` processes drain 12 enqueued jobs on one RecCloud account (2
-/// requests per second, enforced by the emulator): each job is driven by one worker only (one
-/// vendor job per logical job), no sliding second holds more than 2 arrivals, nothing is
-/// throttled, and while work waits the arrivals use most of the allowed rate.
-async fn four_workers_drain_the_queue_within_the_rate(backend: Backend) {
-    let h = Harness::start_with(
-        EmulatorConfig::default()
-            .with_timing(common::timing())
-            .with_rate_limit("reccloud", 2),
-        json!({}),
-    )
-    .await;
+/// Where the shared rate limit lives in a drain test: the journal's own database, or Redis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Limits {
+    InStore,
+    Redis,
+}
+
+/// One drain measurement: `workers` `mediatask worker` processes sharing one store drain
+/// `jobs` enqueued jobs of `provider`/`kind` on one vendor account whose limits the emulator
+/// enforces (`rps` requests per second, at most `cap` tasks in flight).
+struct Drain {
+    provider: &'static str,
+    kind: &'static str,
+    workers: usize,
+    jobs: usize,
+    rps: u32,
+    cap: Option<u32>,
+    /// The vendor config that makes the client keep `rps` (merged into its entry).
+    client: Value,
+}
+
+/// Run a [`Drain`] and check it where the vendor sees it: every job succeeds, driven by one
+/// worker (one vendor job per logical job, each reported once), sorted arrivals satisfy
+/// `t[i+rps] − t[i] ≥ 1 s` for every i, nothing is throttled or refused for concurrency, and
+/// while work waited the arrivals used at least 90 % of the allowed rate.
+async fn drain(d: Drain, backend: Backend, limits: Limits) {
+    let mut cfg = EmulatorConfig::default()
+        .with_timing(common::timing())
+        .with_rate_limit(d.provider, d.rps);
+    if let Some(cap) = d.cap {
+        cfg = cfg.with_task_cap(d.provider, cap);
+    }
+    let h = Harness::start_with(cfg, json!({ (d.provider): d.client })).await;
     let url = store_url(&h, backend);
-    let input = sample("reccloud", "speech_to_text");
-    for _ in 0..12 {
-        let out = h
-            .cli(&[
-                "--store",
-                &url,
-                "enqueue",
-                "reccloud",
-                "speech_to_text",
-                "--input",
-                &input,
-            ])
-            .await;
+    let mut common_args = vec!["--store".to_owned(), url.clone()];
+    if limits == Limits::Redis {
+        let redis = std::env::var("MEDIATASK_TEST_REDIS_URL").unwrap_or_else(|_| {
+            panic!("MEDIATASK_TEST_REDIS_URL is not set: run the tests through `bash .ci/with-services cargo test …`")
+        });
+        common_args.extend(["--limits".to_owned(), redis]);
+    }
+    let input = sample(d.provider, d.kind);
+    for _ in 0..d.jobs {
+        let mut args: Vec<&str> = common_args.iter().map(String::as_str).collect();
+        args.extend(["enqueue", d.provider, d.kind, "--input", &input]);
+        let out = h.cli(&args).await;
         assert_eq!(out.code, 0, "{out:?}");
     }
-    let workers: Vec<KillOnDrop> = (0..4)
-        .map(|_| {
-            KillOnDrop(
-                h.command_for_test(&[
-                    "--store",
-                    &url,
-                    "--output",
-                    "json",
-                    "worker",
-                    "--until-idle",
-                    "--idle-poll-ms",
-                    "50",
-                ])
-                .spawn()
-                .unwrap(),
-            )
+    let started = Instant::now();
+    let workers: Vec<(KillOnDrop, std::path::PathBuf)> = (0..d.workers)
+        .map(|i| {
+            let mut args: Vec<&str> = common_args.iter().map(String::as_str).collect();
+            args.extend([
+                "--output",
+                "json",
+                "worker",
+                "--until-idle",
+                "--idle-poll-ms",
+                "50",
+            ]);
+            let mut c = h.command_for_test(&args);
+            let log = h.dir.join(format!("worker-{i}.stderr"));
+            c.stderr(std::fs::File::create(&log).unwrap());
+            (KillOnDrop(c.spawn().unwrap()), log)
         })
         .collect();
     let mut outputs = Vec::new();
-    for mut w in workers {
+    for (mut w, log) in workers {
         let (status, text) = tokio::task::spawn_blocking(move || {
             use std::io::Read;
             let mut text = String::new();
@@ -416,43 +464,63 @@ async fn four_workers_drain_the_queue_within_the_rate(backend: Backend) {
         })
         .await
         .unwrap();
-        assert!(status.success(), "a worker failed: {status:?} {text}");
+        let errors = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(
+            status.success(),
+            "a worker failed: {status:?} {text} {errors}"
+        );
         outputs.push(text);
     }
+    let took = started.elapsed();
     let all = jobs(&url).await;
+    assert_eq!(all.len(), d.jobs);
     assert!(
         all.iter()
             .all(|j| j.state == JobState::Succeeded && j.result.is_some()),
         "{all:?}"
     );
-    // Each job is reported by exactly one worker.
     let reported: usize = outputs
         .iter()
         .map(|o| o.lines().filter(|l| l.contains("\"job_id\"")).count())
         .sum();
-    assert_eq!(reported, 12, "{outputs:?}");
-    let stats = h.emu.stats("reccloud").unwrap();
+    assert_eq!(reported, d.jobs, "each job reported by exactly one worker");
+    let stats = h.emu.stats(d.provider).unwrap();
     assert_eq!(
-        stats.jobs_created, 12,
+        stats.jobs_created as usize, d.jobs,
         "one vendor job per logical job: {stats:?}"
     );
     assert_eq!(stats.throttled, 0, "{stats:?}");
-    let mut t = h.emu.arrivals("reccloud");
+    assert_eq!(
+        stats.concurrency_rejections, 0,
+        "never more than the cap in flight: {stats:?}"
+    );
+    let mut t = h.emu.arrivals(d.provider);
     t.sort();
-    for w in t.windows(3) {
-        assert!(
-            w[2] - w[0] >= Duration::from_secs(1),
-            "3 arrivals within {:?}: {t:?}",
-            w[2] - w[0]
-        );
-    }
-    // Utilisation while work waited: the allowed 2/s over the span of the arrivals.
+    let n = d.rps as usize;
+    let crowded = t
+        .windows(n + 1)
+        .filter(|w| w[n] - w[0] < Duration::from_secs(1))
+        .count();
+    assert_eq!(
+        crowded, 0,
+        "{crowded} windows with more than {n} arrivals: {t:?}"
+    );
     let span = (*t.last().unwrap() - t[0]).as_secs_f64();
-    let used = (t.len() - 1) as f64 / (2.0 * span);
+    let used = (t.len() - 1) as f64 / (f64::from(d.rps) * span);
     eprintln!(
-        "{} arrivals over {span:.2} s: {:.0} % of the allowed rate",
+        "drain {}/{} {backend:?} limits {limits:?}: {} workers, {} jobs in {:.1} s; {} arrivals \
+         over {span:.2} s = {:.1} % of {} req/s; {} polls; max {} requests in any 1 s; \
+         0 windows over the limit, 0 throttled, 0 refused for concurrency",
+        d.provider,
+        d.kind,
+        d.workers,
+        d.jobs,
+        took.as_secs_f64(),
         t.len(),
-        used * 100.0
+        used * 100.0,
+        d.rps,
+        stats.polls,
+        stats.max_requests_in_one_second,
     );
     assert!(
         used >= 0.9,
@@ -461,14 +529,47 @@ async fn four_workers_drain_the_queue_within_the_rate(backend: Backend) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn four_workers_drain_the_queue_within_the_rate_sqlite() {
-    four_workers_drain_the_queue_within_the_rate(Backend::Sqlite).await;
+/// RecCloud as documented: 2 requests per second, 2 tasks in parallel.
+fn reccloud_account(workers: usize, jobs: usize) -> Drain {
+    Drain {
+        provider: "reccloud",
+        kind: "speech_to_text",
+        workers,
+        jobs,
+        rps: 2,
+        cap: Some(2),
+        client: json!({}),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn four_workers_drain_the_queue_within_the_rate_postgres() {
-    four_workers_drain_the_queue_within_the_rate(Backend::Postgres).await;
+async fn eight_workers_drain_100_jobs_on_one_reccloud_account_sqlite() {
+    drain(reccloud_account(8, 100), Backend::Sqlite, Limits::InStore).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eight_workers_drain_100_jobs_on_one_reccloud_account_postgres() {
+    drain(reccloud_account(8, 100), Backend::Postgres, Limits::InStore).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eight_workers_drain_100_jobs_on_one_reccloud_account_redis() {
+    drain(reccloud_account(8, 100), Backend::Sqlite, Limits::Redis).await;
+}
+
+/// A 20 requests-per-second Tencent account (AudioClone), 8 workers.
+#[tokio::test(flavor = "multi_thread")]
+async fn eight_workers_keep_a_20_qps_tencent_account_busy_and_within_its_limit() {
+    let d = Drain {
+        provider: "tencent-vod",
+        kind: "audio_clone",
+        workers: 8,
+        jobs: 120,
+        rps: 20,
+        cap: None,
+        client: json!({"requests_per_second": 20}),
+    };
+    drain(d, Backend::Postgres, Limits::InStore).await;
 }
 
 /// What a crash case expects after `resume`.
@@ -621,3 +722,217 @@ crash_cases!(killed_mid_wait {
     reccloud_is_resumed: "reccloud", "speech_to_text", None, Expect::Recovered;
     tencent_is_resumed: "tencent-vod", "audio_clone", None, Expect::Recovered;
 });
+
+/// The pid inside a lease owner (`host:pid:random`).
+fn owner_pid(job: &JobRecord) -> Option<u32> {
+    job.lease.as_ref()?.owner.split(':').nth(1)?.parse().ok()
+}
+
+/// A worker process on `url` with a short lease.
+fn spawn_worker(h: &Harness, url: &str, lease_ms: &str, until_idle: bool, log: &str) -> KillOnDrop {
+    let mut args = vec![
+        "--store",
+        url,
+        "--output",
+        "json",
+        "worker",
+        "--idle-poll-ms",
+        "50",
+        "--lease-ms",
+        lease_ms,
+        "--submitting-grace-secs",
+        "1",
+    ];
+    if until_idle {
+        args.push("--until-idle");
+    }
+    let mut c = h.command_for_test(&args);
+    c.stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(h.dir.join(log)).unwrap());
+    KillOnDrop(c.spawn().unwrap())
+}
+
+/// Wait for a child to exit (off the runtime), at most `limit`.
+async fn exits_within(child: KillOnDrop, limit: Duration) -> std::process::ExitStatus {
+    let waited = tokio::task::spawn_blocking(move || {
+        let mut child = child;
+        let start = Instant::now();
+        loop {
+            if let Some(status) = child.0.try_wait().unwrap() {
+                return Some(status);
+            }
+            if start.elapsed() > limit {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    })
+    .await
+    .unwrap();
+    waited.unwrap_or_else(|| panic!("the worker did not finish within {limit:?}"))
+}
+
+/// `kill -9` a worker mid-run on a RecCloud account (2 requests per second, 2 tasks in
+/// flight): once its leases run out another worker takes its jobs over and finishes them,
+/// no job is submitted twice, and its task slots come back (nothing is refused for
+/// concurrency, every job ends).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_workers_jobs_are_taken_over_and_its_slots_come_back() {
+    let timing = mediatask_emulator::Timing {
+        step: Duration::from_millis(250),
+        queued_steps: 1,
+        running_steps: 5,
+    };
+    let h = Harness::start_with(
+        EmulatorConfig::default()
+            .with_timing(timing)
+            .with_rate_limit("reccloud", 2)
+            .with_task_cap("reccloud", 2),
+        json!({}),
+    )
+    .await;
+    let url = format!("sqlite:{}", h.path("jobs.db"));
+    let input = sample("reccloud", "speech_to_text");
+    for _ in 0..8 {
+        let out = h
+            .cli(&[
+                "--store",
+                &url,
+                "enqueue",
+                "reccloud",
+                "speech_to_text",
+                "--input",
+                &input,
+            ])
+            .await;
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+    let mut first = spawn_worker(&h, &url, "1500", false, "w1.stderr");
+    let pid = first.0.id();
+    // Kill it while it drives submitted jobs (holding both slots) and no submit is in flight.
+    let held = until_jobs(&url, "the first worker driving two submitted jobs", |j| {
+        let driven = j
+            .iter()
+            .filter(|j| {
+                matches!(j.state, JobState::Submitted | JobState::Running)
+                    && owner_pid(j) == Some(pid)
+            })
+            .count();
+        driven == 2 && j.iter().all(|j| j.state != JobState::Submitting)
+    })
+    .await;
+    kill_9(&mut first);
+    let orphaned: Vec<_> = held
+        .iter()
+        .filter(|j| owner_pid(j) == Some(pid))
+        .map(|j| j.id.clone())
+        .collect();
+    let killed_at = Instant::now();
+    let second = spawn_worker(&h, &url, "1500", true, "w2.stderr");
+    let status = exits_within(second, Duration::from_secs(120)).await;
+    let log = std::fs::read_to_string(h.dir.join("w2.stderr")).unwrap_or_default();
+    assert!(status.success(), "{status:?} {log}");
+    let all = jobs(&url).await;
+    let lost: Vec<_> = all
+        .iter()
+        .filter(|j| j.state != JobState::Succeeded)
+        .collect();
+    assert!(lost.is_empty(), "every job ends: {lost:?}");
+    for id in &orphaned {
+        let j = all.iter().find(|j| &j.id == id).unwrap();
+        assert_eq!(
+            j.attempts, 1,
+            "the taken-over job was never resubmitted: {j:?}"
+        );
+    }
+    let stats = h.emu.stats("reccloud").unwrap();
+    assert_eq!(stats.jobs_created, 8, "0 duplicate submits: {stats:?}");
+    assert_eq!(
+        stats.concurrency_rejections, 0,
+        "the dead worker's slots came back: {stats:?}"
+    );
+    assert_eq!(stats.throttled, 0, "{stats:?}");
+    eprintln!(
+        "takeover: {} jobs of the killed worker, all 8 jobs done {:.1} s after the kill, \
+         {} vendor jobs, 0 refused for concurrency",
+        orphaned.len(),
+        killed_at.elapsed().as_secs_f64(),
+        stats.jobs_created
+    );
+}
+
+/// Fencing: a worker paused (SIGSTOP) past its lease while driving a job loses it to another
+/// worker, which finishes the job; resumed (SIGCONT), the first worker cannot write over what
+/// the new owner recorded — the row is unchanged, byte for byte.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_paused_past_its_lease_cannot_overwrite_the_new_owner() {
+    let timing = mediatask_emulator::Timing {
+        step: Duration::from_millis(400),
+        queued_steps: 1,
+        running_steps: 5,
+    };
+    let h = Harness::start_with(
+        EmulatorConfig::default()
+            .with_timing(timing)
+            .with_rate_limit("reccloud", 2),
+        json!({}),
+    )
+    .await;
+    let url = format!("sqlite:{}", h.path("jobs.db"));
+    let input = sample("reccloud", "speech_to_text");
+    let out = h
+        .cli(&[
+            "--store",
+            &url,
+            "enqueue",
+            "reccloud",
+            "speech_to_text",
+            "--input",
+            &input,
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let paused = spawn_worker(&h, &url, "1000", false, "paused.stderr");
+    let pid = paused.0.id();
+    until_jobs(&url, "the first worker polling the job", |j| {
+        j[0].state == JobState::Running && owner_pid(&j[0]) == Some(pid)
+    })
+    .await;
+    let signal = |sig: &str| {
+        let ok = std::process::Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill {sig} {pid}");
+    };
+    signal("-STOP");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let second = spawn_worker(&h, &url, "1000", true, "second.stderr");
+    let status = exits_within(second, Duration::from_secs(60)).await;
+    assert!(status.success(), "{status:?}");
+    let finished = jobs(&url).await.remove(0);
+    assert_eq!(finished.state, JobState::Succeeded);
+    assert_ne!(owner_pid(&finished), Some(pid));
+    let polls_before = h.emu.stats("reccloud").unwrap().polls;
+    signal("-CONT");
+    // The resumed worker wakes to a lease it lost: its renewal and any write it makes fail.
+    let start = Instant::now();
+    let mut told = false;
+    while start.elapsed() < Duration::from_secs(10) && !told {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let log = std::fs::read_to_string(h.dir.join("paused.stderr")).unwrap_or_default();
+        told = log.contains("lost to another worker");
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = jobs(&url).await.remove(0);
+    assert!(told, "the paused worker noticed it lost the lease");
+    assert_eq!(after, finished, "the new owner's record is unchanged");
+    eprintln!(
+        "fencing: job {} unchanged (version {}), the resumed worker made {} more polls",
+        after.id,
+        after.version,
+        h.emu.stats("reccloud").unwrap().polls - polls_before
+    );
+    drop(paused);
+}

@@ -390,18 +390,35 @@ impl<T: MediaTask> Journaled<T> {
         if let Some(deadline) = mediatask_http::current_deadline() {
             wait = wait.min(deadline.saturating_duration_since(std::time::Instant::now()));
         }
-        let mut pause = Duration::from_millis(50);
+        let mut pause = Duration::from_millis(25);
         let mut told_at: Option<tokio::time::Instant> = None;
+        let mut looked = false;
         loop {
+            // While waiting, a read (no write lock) tells when a slot may have freed; only
+            // then is the counting write tried.
+            let busy = looked
+                && self
+                    .store
+                    .slots_in_use(&job.provider, &job.account, &claim.pool)
+                    .await
+                    .is_ok_and(|held| held >= claim.max);
+            looked = true;
             let change = JobChange::under_lease()
                 .count_attempt()
                 .clear_error()
                 .take_slot(claim.clone());
-            match self
-                .store
-                .transition(&job.id, from, JobState::Submitting, change)
-                .await
-            {
+            let taken = if busy {
+                Err(StoreError::SlotsBusy {
+                    id: job.id.clone(),
+                    pool: claim.pool.clone(),
+                    max: claim.max,
+                })
+            } else {
+                self.store
+                    .transition(&job.id, from, JobState::Submitting, change)
+                    .await
+            };
+            match taken {
                 Ok(rec) => return Ok(rec),
                 Err(e @ StoreError::SlotsBusy { .. }) => {
                     let waited = started.elapsed();
@@ -420,11 +437,12 @@ impl<T: MediaTask> Journaled<T> {
                             });
                         }
                     }
-                    // Jittered, growing to 1 s: many waiters do not ask in lockstep.
+                    // Jittered, growing to 250 ms: many waiters do not ask in lockstep, and
+                    // a freed slot idles for a fraction of a second at most.
                     let jitter =
                         Duration::from_millis(fastrand::u64(0..=pause.as_millis() as u64 / 2));
                     tokio::time::sleep((pause + jitter).min(wait - waited)).await;
-                    pause = (pause * 2).min(Duration::from_secs(1));
+                    pause = (pause * 2).min(Duration::from_millis(250));
                 }
                 Err(e) => return Err(store_error(e, Some(&job.id))),
             }

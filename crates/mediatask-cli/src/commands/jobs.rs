@@ -367,7 +367,20 @@ pub(crate) async fn resume(global: &Global, ids: &[String], grace_secs: u64) -> 
 }
 
 /// How long a worker's claim on a job lasts before it must renew it.
-const WORKER_LEASE: Duration = Duration::from_secs(60);
+const DEFAULT_WORKER_LEASE: Duration = Duration::from_secs(60);
+
+/// This worker's lease (`worker --lease-ms`), set once at start.
+static WORKER_LEASE: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+
+/// Use `lease` for every claim of this worker (a job of a worker that died is taken over
+/// once it runs out; the worker renews it every third of it).
+pub(crate) fn set_worker_lease(lease: Duration) {
+    let _ = WORKER_LEASE.set(lease.max(Duration::from_millis(300)));
+}
+
+fn worker_lease() -> Duration {
+    WORKER_LEASE.get().copied().unwrap_or(DEFAULT_WORKER_LEASE)
+}
 /// After a callback woke a job, the longest sleep between its confirming polls …
 const CONFIRM_INTERVAL: Duration = Duration::from_secs(1);
 /// … for this long.
@@ -414,7 +427,7 @@ pub(crate) async fn worker(
         let room = (WORKER_BATCH as usize).saturating_sub(running.len()) as u32;
         let claimed = if room > 0 {
             store
-                .claim_due(&owner, WORKER_LEASE, room, grace)
+                .claim_due(&owner, worker_lease(), room, grace)
                 .await
                 .map_err(|e| store_failure("claiming due jobs", e))?
         } else {
@@ -484,8 +497,8 @@ async fn drive_leased(
         let (store, owner, id) = (store.clone(), owner.clone(), id.clone());
         tokio::spawn(async move {
             loop {
-                tokio::time::sleep(WORKER_LEASE / 3).await;
-                if let Err(e) = store.renew_lease(&id, &owner, seq, WORKER_LEASE).await {
+                tokio::time::sleep(worker_lease() / 3).await;
+                if let Err(e) = store.renew_lease(&id, &owner, seq, worker_lease()).await {
                     eprintln!("warning: job {id}: {e}; another worker may drive it now");
                     return;
                 }
