@@ -53,3 +53,8 @@ pub mod vendors {
 #[cfg(all(doctest, feature = "reccloud", feature = "vozo"))]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The "switching vendors" page's Rust example, compiled as a doctest so it stays true.
+#[cfg(all(doctest, feature = "xjc", feature = "softsugar"))]
+#[doc = include_str!("../../../docs/switching-vendors.md")]
+pub struct SwitchingVendorsDoctests;

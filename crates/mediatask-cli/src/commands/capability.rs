@@ -6,7 +6,7 @@ use crate::cli::{Global, Output};
 use crate::commands::tasks::{self, hide_url_queries_in_json, print_json};
 use crate::exit::{self, CliResult, Failure};
 use crate::inputs::read_request;
-use mediatask::capabilities::{self, CapabilityInfo, Mode, Plan};
+use mediatask::capabilities::{self, CapabilityInfo, Mode, Plan, WarningKind};
 use mediatask_core::{DynOutput, TaskHandle};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -41,9 +41,13 @@ pub(crate) async fn run(global: &Global, args: DoArgs<'_>) -> CliResult {
         .plan_json(&request, provider, mode)
         .map_err(|e| Failure::from_error(&format!("mapping {} to {provider}", info.name), &e))?;
     for w in &plan.warnings {
+        let what = match w.kind {
+            WarningKind::Dropped => "dropped",
+            WarningKind::Approximated => "approximated",
+        };
         eprintln!(
-            "warning: {}: `{}` {:?} for {}: {}",
-            w.provider, w.field, w.kind, info.name, w.message
+            "warning: {}: `{}` {what} ({}): {}",
+            w.provider, w.field, info.name, w.message
         );
     }
     let show = |g: &Global, handle: &TaskHandle, out: &DynOutput, files: &[(PathBuf, u64)]| {
