@@ -224,16 +224,8 @@ pub(crate) fn common_artifacts(out: &DynOutput) -> Vec<CommonArtifact> {
 /// Builds one [`Plan`]: refuses (strict) or records (lenient) what the vendor cannot honour,
 /// and turns the vendor crate's validation errors into errors naming the common field.
 #[derive(Debug)]
-#[cfg_attr(
-    not(any(
-        feature = "tencent-vod",
-        feature = "softsugar",
-        feature = "xjc",
-        feature = "reccloud",
-        feature = "vozo"
-    )),
-    allow(dead_code)
-)]
+// Builds with only some vendors use only some of the helpers.
+#[cfg_attr(not(feature = "full"), allow(dead_code))]
 pub(crate) struct Mapper {
     capability: &'static str,
     provider: &'static str,
@@ -241,16 +233,8 @@ pub(crate) struct Mapper {
     warnings: Vec<Warning>,
 }
 
-#[cfg_attr(
-    not(any(
-        feature = "tencent-vod",
-        feature = "softsugar",
-        feature = "xjc",
-        feature = "reccloud",
-        feature = "vozo"
-    )),
-    allow(dead_code)
-)]
+// Builds with only some vendors use only some of the helpers.
+#[cfg_attr(not(feature = "full"), allow(dead_code))]
 impl Mapper {
     pub(crate) fn new(capability: &'static str, provider: &'static str, mode: Mode) -> Self {
         Mapper {
