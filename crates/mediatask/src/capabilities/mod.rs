@@ -67,6 +67,13 @@ use serde_json::Value;
 use std::fmt::Debug;
 
 /// How one vendor serves one capability: its job kind and which common fields it honours.
+///
+/// ```
+/// use mediatask::capabilities::{Capability, TalkingAvatar};
+/// for v in TalkingAvatar::vendors() {
+///     assert!(v.honoured.iter().all(|f| TalkingAvatar::FIELDS.contains(f)));
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct VendorSupport {
     /// The provider.
@@ -105,6 +112,11 @@ pub trait Capability: Send + Sync + 'static {
 }
 
 /// A capability without its types, for the CLI and lookups by name.
+///
+/// ```
+/// let info = mediatask::capabilities::capability("talking_avatar").unwrap();
+/// assert!(info.fields.contains(&"avatar.id"));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct CapabilityInfo {
     /// The capability name.
@@ -131,6 +143,12 @@ impl CapabilityInfo {
     }
 
     /// The compiled-in vendors offering it.
+    ///
+    /// ```
+    /// let info = mediatask::capabilities::capability("voice_clone").unwrap();
+    /// assert_eq!(info.vendors().len(), mediatask::capabilities::matrix()
+    ///     .iter().filter(|r| r.capability == "voice_clone").count());
+    /// ```
     pub fn vendors(&self) -> &'static [VendorSupport] {
         (self.vendors)()
     }
@@ -148,6 +166,22 @@ impl CapabilityInfo {
     }
 
     /// The common output (JSON) of a finished job run from `plan`.
+    ///
+    /// ```
+    /// # #[cfg(feature = "xjc")] {
+    /// use mediatask::{Artifact, ArtifactKind, DynOutput};
+    /// let info = mediatask::capabilities::capability("text_to_speech").unwrap();
+    /// let plan = info.plan_json(&serde_json::json!({"text": "Hi", "voice_id": "spk-1"}), "xjc",
+    ///                           Default::default()).unwrap();
+    /// let vendor = DynOutput {
+    ///     output: serde_json::json!({"job_id": "j1", "audio_url": "https://cdn.example/a.mp3"}),
+    ///     artifacts: vec![Artifact::new(ArtifactKind::Audio, "https://cdn.example/a.mp3")],
+    /// };
+    /// let out = info.output_json(&plan, "j1", &vendor).unwrap();
+    /// assert_eq!(out["artifacts"][0]["mime"], "audio/mpeg");
+    /// assert_eq!(out["vendor"]["job_id"], "j1");
+    /// # }
+    /// ```
     pub fn output_json(&self, plan: &Plan, task_id: &str, output: &DynOutput) -> Result<Value> {
         (self.output)(plan, task_id, output)
     }
@@ -224,7 +258,13 @@ pub fn capability(name: &str) -> Result<&'static CapabilityInfo> {
     })
 }
 
-/// One cell row of the capability matrix.
+/// One row of the capability matrix: a capability on one vendor.
+///
+/// ```
+/// for row in mediatask::capabilities::matrix() {
+///     assert!(row.honoured.iter().all(|f| !row.refused.contains(f)));
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MatrixRow {
     /// The capability.

@@ -35,6 +35,13 @@ pub struct SpeechToTextRequest {
 }
 
 /// A transcript.
+///
+/// ```
+/// use mediatask::capabilities::{Segment, SpeechToTextData};
+/// let d = SpeechToTextData { text: "hi".into(), language: None, segments: vec![
+///     Segment { start_secs: 0.0, end_secs: 0.4, text: "hi".into(), speaker: Some("speaker0".into()) }] };
+/// assert_eq!(serde_json::to_value(&d).unwrap()["segments"][0]["speaker"], "speaker0");
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpeechToTextData {
     /// The whole text.
@@ -46,6 +53,15 @@ pub struct SpeechToTextData {
 }
 
 /// The `speech_to_text` capability.
+///
+/// ```
+/// # #[cfg(feature = "reccloud")] {
+/// use mediatask::capabilities::{Capability, Mode, SpeechToText};
+/// let req = serde_json::from_value(serde_json::json!({"media_url": "https://cdn.example/talk.mp3"})).unwrap();
+/// let plan = SpeechToText::plan(&req, "reccloud", Mode::Strict).unwrap();
+/// assert!(plan.warnings.is_empty());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct SpeechToText;
 

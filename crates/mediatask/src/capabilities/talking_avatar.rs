@@ -66,6 +66,15 @@ pub struct TalkingAvatarRequest {
 }
 
 /// The `talking_avatar` capability (output: the video artifact).
+///
+/// ```
+/// # #[cfg(feature = "softsugar")] {
+/// use mediatask::capabilities::{Capability, Mode, TalkingAvatar};
+/// let req = serde_json::from_value(serde_json::json!({"avatar": {"id": "1001"}, "audio_url": "https://cdn.example/s.mp3"})).unwrap();
+/// let plan = TalkingAvatar::plan(&req, "softsugar", Mode::Strict).unwrap();
+/// assert!(plan.warnings.is_empty());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct TalkingAvatar;
 

@@ -11,6 +11,14 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 /// A submitted capability job: its handle plus what lenient mode dropped.
+///
+/// ```
+/// let s = mediatask::capabilities::Submitted {
+///     handle: mediatask::TaskHandle::new("vozo", "translate_dub", "t1"),
+///     warnings: vec![],
+/// };
+/// assert_eq!(s.handle.task_id, "t1");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Submitted {
     /// The vendor task's handle (serialisable; poll or fetch the result with it later).
@@ -64,6 +72,16 @@ impl<C> std::fmt::Debug for CapabilityTask<C> {
 
 impl<C: Capability> CapabilityTask<C> {
     /// `C` on `provider`; an error when the provider does not offer `C` in this build.
+    ///
+    /// ```
+    /// # #[cfg(feature = "vozo")] {
+    /// use mediatask::capabilities::{CapabilityTask, TranslateDub, VoiceClone};
+    /// let registry = mediatask::Registry::from_json(&serde_json::json!({"vozo": {"api_key": "k"}})).unwrap();
+    /// let vozo = registry.provider("vozo").unwrap().clone();
+    /// assert!(CapabilityTask::<TranslateDub>::new(vozo.clone()).is_ok());
+    /// assert!(CapabilityTask::<VoiceClone>::new(vozo).is_err()); // Vozo clones no voices
+    /// # }
+    /// ```
     pub fn new(provider: Arc<dyn Provider>) -> Result<Self> {
         let name = provider.name();
         if !C::vendors().iter().any(|v| v.provider == name) {
@@ -93,6 +111,18 @@ impl<C: Capability> CapabilityTask<C> {
     }
 
     /// Map `request` to this vendor without sending anything.
+    ///
+    /// ```
+    /// # #[cfg(feature = "reccloud")] {
+    /// use mediatask::capabilities::{Mode, SpeechToText};
+    /// let registry = mediatask::Registry::from_json(&serde_json::json!({"reccloud": {"api_key": "k"}})).unwrap();
+    /// let stt = registry.capability::<SpeechToText>().unwrap().with_mode(Mode::Strict);
+    /// let plan = stt.plan(&serde_json::from_value(serde_json::json!({
+    ///     "media_url": "https://cdn.example/talk.mp3", "speaker_labels": true
+    /// })).unwrap()).unwrap();
+    /// assert_eq!(plan.request["speaker_recognition"], true);
+    /// # }
+    /// ```
     pub fn plan(&self, request: &C::Request) -> Result<Plan> {
         C::plan(request, self.provider.name(), self.mode)
     }

@@ -37,6 +37,15 @@ pub struct TextToSpeechRequest {
 }
 
 /// The `text_to_speech` capability (output: the audio artifact).
+///
+/// ```
+/// # #[cfg(feature = "xjc")] {
+/// use mediatask::capabilities::{Capability, Mode, TextToSpeech};
+/// let req = serde_json::from_value(serde_json::json!({"text": "Hi", "voice_id": "spk-1"})).unwrap();
+/// let plan = TextToSpeech::plan(&req, "xjc", Mode::Strict).unwrap();
+/// assert!(plan.warnings.is_empty());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct TextToSpeech;
 

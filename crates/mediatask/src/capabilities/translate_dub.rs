@@ -38,6 +38,15 @@ pub struct TranslateDubRequest {
 }
 
 /// The `translate_dub` capability (output: the dubbed media, subtitles, …).
+///
+/// ```
+/// # #[cfg(feature = "vozo")] {
+/// use mediatask::capabilities::{Capability, Mode, TranslateDub};
+/// let req = serde_json::from_value(serde_json::json!({"media_url": "https://cdn.example/in.mp4", "source_language": "auto", "target_language": "es"})).unwrap();
+/// let plan = TranslateDub::plan(&req, "vozo", Mode::Strict).unwrap();
+/// assert!(plan.warnings.is_empty());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct TranslateDub;
 

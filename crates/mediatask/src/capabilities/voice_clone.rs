@@ -36,6 +36,11 @@ pub struct VoiceCloneRequest {
 }
 
 /// What a clone produced, besides artifacts (the preview clip, when rendered).
+///
+/// ```
+/// let d = mediatask::capabilities::VoiceCloneData { voice_id: "narrator01".into() };
+/// assert_eq!(serde_json::to_value(&d).unwrap()["voice_id"], "narrator01");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoiceCloneData {
     /// The id to synthesise with (Tencent `VoiceId`, ai-xjc `speakerId`).
@@ -43,6 +48,15 @@ pub struct VoiceCloneData {
 }
 
 /// The `voice_clone` capability.
+///
+/// ```
+/// # #[cfg(feature = "tencent-vod")] {
+/// use mediatask::capabilities::{Capability, Mode, VoiceClone};
+/// let req = serde_json::from_value(serde_json::json!({"sample_url": "https://cdn.example/me.wav", "voice_name": "narrator01", "preview_text": "Hi!"})).unwrap();
+/// let plan = VoiceClone::plan(&req, "tencent-vod", Mode::Strict).unwrap();
+/// assert!(plan.warnings.is_empty());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct VoiceClone;
 
