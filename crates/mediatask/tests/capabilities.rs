@@ -139,6 +139,37 @@ async fn voice_clone_same_request_on_tencent_and_xjc_same_shape_xjc_with_warning
 }
 
 #[tokio::test]
+async fn translate_dub_same_request_on_vozo_and_reccloud_in_two_steps_same_shape() {
+    let emu = emulator().await;
+    let vozo = run_by_config::<TranslateDub>(&emu, "vozo", Mode::Strict).await;
+    // RecCloud detects the source language and only turns speaker detection on or off
+    let rec = run_by_config::<TranslateDub>(&emu, "reccloud", Mode::Lenient).await;
+    // same shape, the (listed) warnings aside
+    let unwarned = |v: &Value| {
+        let mut v = v.clone();
+        v["warnings"] = json!([]);
+        shape(&v)
+    };
+    assert_eq!(unwarned(&vozo), unwarned(&rec), "{vozo:#}\n{rec:#}");
+    assert_eq!(rec["kind"], "video_translation_synthesis");
+    let fields: Vec<&str> = rec["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["source_language", "speaker_count"]);
+    // both vendor jobs ran; each step's own output is kept
+    assert_eq!(emu.stats("reccloud").unwrap().jobs_created, 2);
+    assert!(
+        rec["vendor"]["video_translation_preview"]["translated_subtitles"].is_array(),
+        "{rec:#}"
+    );
+    assert!(rec["vendor"]["video_translation_synthesis"].is_object());
+    assert_eq!(rec["artifacts"][0]["kind"], "video", "{rec:#}");
+}
+
+#[tokio::test]
 async fn single_vendor_capabilities_run_strictly() {
     let emu = emulator().await;
     let tts = run_by_config::<TextToSpeech>(&emu, "xjc", Mode::Strict).await;
@@ -200,6 +231,14 @@ async fn strict_refuses_a_language_the_vendor_table_lacks() {
     req["target_language"] = json!("es");
     req["source_language"] = json!("en"); // Vozo's source table spells a region
     refused::<TranslateDub>("vozo", req, "source_language").await;
+}
+
+#[tokio::test]
+async fn strict_refuses_a_speaker_count_the_vendor_ignores() {
+    let mut req = request_file("translate_dub");
+    req["source_language"] = json!("auto");
+    req["vendor_options"] = json!({"reccloud": {"voice": "es-female-1"}});
+    refused::<TranslateDub>("reccloud", req, "speaker_count").await;
 }
 
 #[tokio::test]

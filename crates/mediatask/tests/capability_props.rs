@@ -36,6 +36,11 @@ fn vendor_accepts(provider: &str, kind: &str, request: &Value) -> Result<()> {
             &serde_json::from_value(r)?,
             vozo::generated::tables::DEFAULT_SPEAKER_NUMBER_MAX as u32,
         ),
+        ("reccloud", "video_translation_preview") => {
+            serde_json::from_value::<reccloud::VideoTranslationPreviewRequest>(r)?
+                .to_body()
+                .map(|_| ())
+        }
         ("reccloud", "speech_to_text") => {
             serde_json::from_value::<reccloud::SpeechToTextRequest>(r)?
                 .to_body()
@@ -190,6 +195,9 @@ fn options() -> impl Strategy<Value = Value> {
         json!({"vozo": {"subtitle_url": "https://cdn.example.com/s.srt"}}),
         json!({"reccloud": {"extension": "mp3"}}),
         json!({"reccloud": {"duration_secs": 20000.0}}),
+        json!({"reccloud": {"voice": "es-female-1"}}),
+        json!({"reccloud": {"speaker_identification": true, "extension": "mp4"}}),
+        json!({"reccloud": {"voice": ""}}),
     ])
 }
 

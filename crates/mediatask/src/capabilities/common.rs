@@ -81,6 +81,89 @@ pub struct Plan {
     pub request: Value,
     /// What lenient mode dropped or approximated (always empty in strict mode).
     pub warnings: Vec<Warning>,
+    /// The next vendor job, for capabilities a vendor serves in several steps (RecCloud
+    /// translate_dub: preview, then synthesis from the preview's subtitles).
+    #[serde(skip)]
+    pub then: Option<Followup>,
+}
+
+/// The next step of a multi-step plan: built from this step's request and finished output.
+///
+/// ```
+/// # #[cfg(feature = "reccloud")] {
+/// use mediatask::capabilities::{Capability, Mode, TranslateDub};
+/// let req = serde_json::from_value(serde_json::json!({
+///     "media_url": "https://cdn.example/in.mp4", "source_language": "auto", "target_language": "es",
+///     "vendor_options": {"reccloud": {"voice": "es-female-1"}}
+/// })).unwrap();
+/// let plan = TranslateDub::plan(&req, "reccloud", Mode::Strict).unwrap();
+/// assert_eq!(plan.kind, "video_translation_preview");
+/// assert_eq!(plan.then.as_ref().unwrap().kind(), "video_translation_synthesis");
+/// # }
+/// ```
+#[derive(Clone, Copy)]
+pub struct Followup {
+    kind: &'static str,
+    build: fn(&Plan, &DynOutput) -> Result<Plan>,
+}
+
+impl Followup {
+    #[cfg_attr(not(feature = "reccloud"), allow(dead_code))]
+    pub(crate) fn new(kind: &'static str, build: fn(&Plan, &DynOutput) -> Result<Plan>) -> Self {
+        Followup { kind, build }
+    }
+
+    /// The job kind of the next step.
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The next step's plan from the finished `previous` step (its plan and output); its
+    /// warnings include the previous step's.
+    pub fn plan(&self, previous: &Plan, output: &DynOutput) -> Result<Plan> {
+        let mut next = (self.build)(previous, output)?;
+        let mut warnings = previous.warnings.clone();
+        warnings.append(&mut next.warnings);
+        next.warnings = warnings;
+        Ok(next)
+    }
+}
+
+impl std::fmt::Debug for Followup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Followup")
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+impl PartialEq for Followup {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+    }
+}
+
+/// The output of a multi-step job as one [`DynOutput`]: every step's vendor output under its
+/// kind (nothing is lost), the artifacts of the last step.
+///
+/// ```
+/// use mediatask::DynOutput;
+/// let a = DynOutput { output: serde_json::json!({"task_id": "p"}), artifacts: vec![] };
+/// let b = DynOutput { output: serde_json::json!({"task_id": "s"}), artifacts: vec![] };
+/// let both = mediatask::capabilities::chain_outputs(vec![("preview", a), ("synthesis", b)]);
+/// assert_eq!(both.output["preview"]["task_id"], "p");
+/// ```
+pub fn chain_outputs(steps: Vec<(&str, DynOutput)>) -> DynOutput {
+    let mut output = serde_json::Map::new();
+    let mut artifacts = Vec::new();
+    for (kind, step) in steps {
+        output.insert(kind.to_owned(), step.output);
+        artifacts = step.artifacts;
+    }
+    DynOutput {
+        output: Value::Object(output),
+        artifacts,
+    }
 }
 
 /// A result file in the common shape: every key is always present (`null` when unknown), so
@@ -326,7 +409,21 @@ impl Mapper {
             kind,
             request: serde_json::to_value(request)?,
             warnings: self.warnings,
+            then: None,
         })
+    }
+
+    /// [`Mapper::finish`] with a next step.
+    #[cfg_attr(not(feature = "reccloud"), allow(dead_code))]
+    pub(crate) fn finish_then<R: Serialize>(
+        self,
+        kind: &'static str,
+        request: &R,
+        then: Followup,
+    ) -> Result<Plan> {
+        let mut plan = self.finish(kind, request)?;
+        plan.then = Some(then);
+        Ok(plan)
     }
 }
 

@@ -41,7 +41,8 @@ mod translate_dub;
 mod voice_clone;
 
 pub use common::{
-    CapabilityOutput, CommonArtifact, Mode, NoData, Plan, Segment, Warning, WarningKind, mime_of,
+    CapabilityOutput, CommonArtifact, Followup, Mode, NoData, Plan, Segment, Warning, WarningKind,
+    chain_outputs, mime_of,
 };
 #[cfg(feature = "reccloud")]
 pub use options::RecCloudOptions;

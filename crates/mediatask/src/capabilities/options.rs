@@ -113,7 +113,8 @@ pub struct SoftSugarOptions {
     pub thumbnail_url: Option<String>,
 }
 
-/// RecCloud options (speech_to_text).
+/// RecCloud options (speech_to_text; translate_dub: `voice`, `speaker_identification`,
+/// `duration_secs`).
 ///
 /// ```
 /// # #[cfg(feature = "reccloud")] {
@@ -135,6 +136,12 @@ pub struct RecCloudOptions {
     /// Local hint: the media duration, checked against the 3 h limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<f64>,
+    /// translate_dub: the dubbing voice (required unless `speaker_identification`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<String>,
+    /// translate_dub: detect speakers and give each a voice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_identification: Option<bool>,
 }
 
 /// Vozo options (translate_dub), in the vendor crate's own types.

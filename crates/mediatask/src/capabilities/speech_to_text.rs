@@ -138,12 +138,25 @@ impl Capability for SpeechToText {
 #[cfg(feature = "reccloud")]
 fn reccloud(request: &SpeechToTextRequest, mode: Mode) -> Result<Plan> {
     use mediatask_reccloud::SpeechToTextRequest as RecRequest;
-    let m = Mapper::new(SpeechToText::NAME, "reccloud", mode);
+    let mut m = Mapper::new(SpeechToText::NAME, "reccloud", mode);
     let opts = request
         .vendor_options
         .reccloud()
         .cloned()
         .unwrap_or_default();
+    for (set, field) in [
+        (opts.voice.is_some(), "vendor_options.reccloud.voice"),
+        (
+            opts.speaker_identification.is_some(),
+            "vendor_options.reccloud.speaker_identification",
+        ),
+    ] {
+        m.unsupported_if(
+            set,
+            field,
+            "is a video-translation setting (use `speaker_labels`)",
+        )?;
+    }
     let mut typed = RecRequest::new(request.media_url.clone())
         .with_media_info(opts.file_size_bytes, opts.duration_secs);
     if let Some(l) = &request.language {

@@ -132,7 +132,8 @@ impl<C: Capability> CapabilityTask<C> {
         self.provider.task(plan.kind)
     }
 
-    /// Map and submit.
+    /// Map and submit (the first step only, for a vendor that serves `C` in several jobs:
+    /// see [`Plan::then`]; [`CapabilityTask::run`] drives every step).
     pub async fn submit(&self, request: &C::Request) -> Result<Submitted> {
         let plan = self.plan(request)?;
         let handle = self.task_for(&plan)?.submit_json(plan.request).await?;
@@ -163,28 +164,48 @@ impl<C: Capability> CapabilityTask<C> {
         )
     }
 
-    /// Map, submit, wait and fetch the result (with the plan's warnings).
+    /// Map, submit, wait and fetch the result (with the plan's warnings). A multi-step plan
+    /// runs each vendor job to its end before the next is built from its output; the output's
+    /// `vendor` then holds every step's output under its kind.
     pub async fn run(
         &self,
         request: &C::Request,
         policy: &WaitPolicy,
     ) -> Result<CapabilityOutput<C::Data>> {
-        let plan = self.plan(request)?;
-        let task = self.task_for(&plan)?;
-        let handle = task.submit_json(plan.request.clone()).await?;
-        let snap = dyn_waiter(task.as_ref(), &handle, policy)
-            .run_to_end()
-            .await?;
-        if let Some(e) = terminal_error(&handle, &snap) {
-            return Err(e);
+        let mut plan = self.plan(request)?;
+        let mut steps: Vec<(&'static str, mediatask_core::DynOutput)> = Vec::new();
+        loop {
+            let task = self.task_for(&plan)?;
+            let handle = task.submit_json(plan.request.clone()).await?;
+            let snap = dyn_waiter(task.as_ref(), &handle, policy)
+                .run_to_end()
+                .await?;
+            if let Some(e) = terminal_error(&handle, &snap) {
+                return Err(e);
+            }
+            let out = task.result_json_from_snapshot(&handle, &snap).await?;
+            match plan.then {
+                Some(next) => {
+                    let following = next.plan(&plan, &out)?;
+                    steps.push((plan.kind, out));
+                    plan = following;
+                }
+                None => {
+                    let out = if steps.is_empty() {
+                        out
+                    } else {
+                        steps.push((plan.kind, out));
+                        super::chain_outputs(steps)
+                    };
+                    return common_output::<C>(
+                        plan.provider,
+                        plan.kind,
+                        &handle.task_id,
+                        plan.warnings,
+                        &out,
+                    );
+                }
+            }
         }
-        let out = task.result_json_from_snapshot(&handle, &snap).await?;
-        common_output::<C>(
-            plan.provider,
-            plan.kind,
-            &handle.task_id,
-            plan.warnings,
-            &out,
-        )
     }
 }

@@ -1,9 +1,12 @@
 //! `translate_dub`: translate the speech of a video or audio and dub it. Vozo Translate & Dub
-//! (`translate_dub`), languages checked against Vozo's generated source and target tables.
-//! RecCloud's two-step video translation (preview → synthesis) is not offered yet: it would be
-//! one job of two vendor tasks.
+//! (`translate_dub`), languages checked against Vozo's generated source and target tables; and
+//! RecCloud video translation in two vendor jobs: `video_translation_preview` (recognise and
+//! translate), then `video_translation_synthesis` from the preview's translated subtitles
+//! ([`super::Plan::then`]).
 
-#[cfg(feature = "vozo")]
+#[cfg(feature = "reccloud")]
+use super::common::Followup;
+#[cfg(any(feature = "vozo", feature = "reccloud"))]
 use super::common::Mapper;
 use super::common::{is_bcp47, malformed};
 use super::{
@@ -63,6 +66,13 @@ const VENDORS: &[VendorSupport] = &[
         ],
         notes: "source: `auto` or a code of Vozo's source table (with region, e.g. `en-US`; lenient mode sends `auto` for others); target: a language of its target table",
     },
+    #[cfg(feature = "reccloud")]
+    VendorSupport {
+        provider: "reccloud",
+        kind: "video_translation_preview → video_translation_synthesis",
+        honoured: &["media_url", "source_language", "target_language"],
+        notes: "two vendor jobs, the second from the first's translated subtitles; `source_language` only `auto` (RecCloud detects it); no speaker count (speaker detection on/off: `vendor_options.reccloud.speaker_identification`); a voice (`vendor_options.reccloud.voice`) unless speakers are detected; no language table: BCP 47 syntax is checked; query paths inferred",
+    },
 ];
 
 impl Capability for TranslateDub {
@@ -100,6 +110,8 @@ impl Capability for TranslateDub {
         match provider {
             #[cfg(feature = "vozo")]
             "vozo" => vozo(request, mode),
+            #[cfg(feature = "reccloud")]
+            "reccloud" => reccloud(request, mode),
             other => Err(not_offered(Self::NAME, other, VENDORS)),
         }
     }
@@ -184,4 +196,117 @@ fn vozo(request: &TranslateDubRequest, mode: Mode) -> Result<Plan> {
         ],
     )?;
     m.finish("translate_dub", &typed)
+}
+
+#[cfg(feature = "reccloud")]
+fn reccloud(request: &TranslateDubRequest, mode: Mode) -> Result<Plan> {
+    use mediatask_reccloud::VideoTranslationPreviewRequest;
+    let mut m = Mapper::new(TranslateDub::NAME, "reccloud", mode);
+    let opts = request
+        .vendor_options
+        .reccloud()
+        .cloned()
+        .unwrap_or_default();
+    if request.source_language != "auto" {
+        m.approximate(
+            "source_language",
+            &format!(
+                "RecCloud takes no source language (it detects it); `{}` is not sent",
+                request.source_language
+            ),
+        )?;
+    }
+    if request.speaker_count.is_some() {
+        m.approximate(
+            "speaker_count",
+            "RecCloud only detects speakers on or off: speaker detection is turned on, the count is not sent",
+        )?;
+    }
+    for (set, field) in [
+        (
+            opts.extension.is_some(),
+            "vendor_options.reccloud.extension",
+        ),
+        (
+            opts.file_size_bytes.is_some(),
+            "vendor_options.reccloud.file_size_bytes",
+        ),
+    ] {
+        m.unsupported_if(set, field, "is a speech-to-text setting")?;
+    }
+    let detect = opts
+        .speaker_identification
+        .or(request.speaker_count.map(|_| true));
+    let mut typed = VideoTranslationPreviewRequest::new(
+        request.media_url.clone(),
+        request.target_language.clone(),
+    );
+    if let Some(on) = detect {
+        typed = typed.with_speaker_identification(on);
+    }
+    match &opts.voice {
+        Some(v) => typed = typed.with_voice(v.clone()),
+        None if detect != Some(true) => {
+            return Err(m.refuse(
+                "vendor_options.reccloud.voice",
+                "RecCloud needs a dubbing voice unless it detects speakers (`vendor_options.reccloud.speaker_identification`)",
+            ));
+        }
+        None => {}
+    }
+    let mut body = serde_json::to_value(&typed)?;
+    if let Some(d) = opts.duration_secs {
+        body["duration_secs"] = d.into();
+    }
+    let typed: VideoTranslationPreviewRequest = serde_json::from_value(body)?;
+    m.vendor_check(
+        typed.to_body().map(|_| ()),
+        &[
+            ("url", "media_url"),
+            ("language", "target_language"),
+            ("voice", "vendor_options.reccloud.voice"),
+            ("duration_secs", "vendor_options.reccloud.duration_secs"),
+        ],
+    )?;
+    m.finish_then(
+        "video_translation_preview",
+        &typed,
+        Followup::new("video_translation_synthesis", reccloud_synthesis),
+    )
+}
+
+/// Step 2: dub the video from the preview's translated subtitles.
+#[cfg(feature = "reccloud")]
+fn reccloud_synthesis(preview: &Plan, output: &DynOutput) -> Result<Plan> {
+    use mediatask_reccloud::{
+        Segment, VideoTranslationPreviewRequest, VideoTranslationSynthesisRequest,
+    };
+    #[derive(Deserialize)]
+    struct PreviewOut {
+        translated_subtitles: Vec<Segment>,
+    }
+    let request: VideoTranslationPreviewRequest = serde_json::from_value(preview.request.clone())?;
+    let out: PreviewOut = super::common::vendor_view("reccloud", preview.kind, output)?;
+    let mut typed = VideoTranslationSynthesisRequest::new(request.url)
+        .with_subtitles(out.translated_subtitles)
+        .with_language(request.language);
+    if let Some(d) = request.duration_secs {
+        let mut body = serde_json::to_value(&typed)?;
+        body["duration_secs"] = d.into();
+        typed = serde_json::from_value(body)?;
+    }
+    // the preview's own answer is the input here: a rejection is the vendor's, not the caller's
+    typed.to_body().map_err(|e| {
+        mediatask_core::Error::new(
+            mediatask_core::ErrorKind::Decode,
+            format!(
+                "the RecCloud preview's subtitles cannot start the synthesis: {}",
+                e.message()
+            ),
+        )
+        .with_provider("reccloud")
+        .with_operation(mediatask_core::Operation::Local)
+    })?;
+    Mapper::new(TranslateDub::NAME, "reccloud", Mode::Strict)
+        .finish("video_translation_synthesis", &typed)
 }
