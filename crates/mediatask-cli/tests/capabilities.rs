@@ -128,13 +128,58 @@ async fn do_voice_clone_lenient_on_both_vendors_warns_on_stderr() {
 }
 
 #[tokio::test]
+async fn do_translate_dub_same_file_on_vozo_and_reccloud_two_steps_same_shape() {
+    let h = harness().await;
+    let file = request_path("translate_dub");
+    let vozo = ok(&h
+        .cli(&[
+            "--output",
+            "json",
+            "do",
+            "translate_dub",
+            "--vendor",
+            "vozo",
+            "--input",
+            &file,
+        ])
+        .await);
+    let rec_out = h
+        .cli(&[
+            "--output",
+            "json",
+            "do",
+            "translate_dub",
+            "--vendor",
+            "reccloud",
+            "--lenient",
+            "--input",
+            &file,
+        ])
+        .await;
+    let rec = ok(&rec_out);
+    let unwarned = |v: &Value| {
+        let mut v = v.clone();
+        v["warnings"] = json!([]);
+        shape(&v)
+    };
+    assert_eq!(unwarned(&vozo), unwarned(&rec), "{vozo:#}\n{rec:#}");
+    assert_eq!(rec["kind"], "video_translation_synthesis");
+    assert_eq!(rec["warnings"].as_array().unwrap().len(), 2, "{rec:#}");
+    assert!(
+        rec_out.stderr.contains("next: video_translation_synthesis"),
+        "{rec_out:?}"
+    );
+    assert_eq!(h.emu.stats("reccloud").unwrap().jobs_created, 2);
+    assert!(
+        rec["vendor"]["video_translation_preview"].is_object(),
+        "{rec:#}"
+    );
+}
+
+#[tokio::test]
 async fn do_single_vendor_capabilities_pick_their_vendor_without_configuration() {
     let h = harness().await;
-    for (capability, vendor) in [
-        ("text_to_speech", "xjc"),
-        ("translate_dub", "vozo"),
-        ("speech_to_text", "reccloud"),
-    ] {
+    for (capability, vendor) in [("text_to_speech", "xjc"), ("speech_to_text", "reccloud")] {
         let out = ok(&h
             .cli(&[
                 "--output",
@@ -170,6 +215,8 @@ async fn do_strict_refusal_sends_nothing_and_is_one_clean_error_line() {
         .cli(&[
             "do",
             "translate_dub",
+            "--vendor",
+            "vozo",
             "--input",
             r#"{"media_url":"https://cdn.example.com/v.mp4","source_language":"auto","target_language":"xx"}"#,
         ])

@@ -10,6 +10,7 @@ use mediatask::capabilities::{self, CapabilityInfo, Mode, Plan, WarningKind};
 use mediatask_core::{DynOutput, TaskHandle};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// What `mediatask do` was asked.
 pub(crate) struct DoArgs<'a> {
@@ -50,8 +51,53 @@ pub(crate) async fn run(global: &Global, args: DoArgs<'_>) -> CliResult {
             w.provider, w.field, info.name, w.message
         );
     }
+    // A vendor serving the capability in several jobs: run each earlier step like `run` (its
+    // own journaled job) and build the next from its output.
+    let mut plan = plan;
+    let mut steps: Vec<(&'static str, DynOutput)> = Vec::new();
+    while let Some(next) = plan.then {
+        let kept: Mutex<Option<DynOutput>> = Mutex::new(None);
+        let keep = |_: &Global, handle: &TaskHandle, out: &DynOutput, _: &[(PathBuf, u64)]| {
+            if let Ok(mut slot) = kept.lock() {
+                *slot = Some(out.clone());
+            }
+            eprintln!(
+                "step {}/{} {} done; next: {}",
+                handle.provider,
+                handle.kind,
+                handle.task_id,
+                next.kind()
+            );
+            Ok(exit::OK)
+        };
+        tasks::run_request(
+            global,
+            plan.provider,
+            plan.kind,
+            plan.request.clone(),
+            None,
+            args.handle_file,
+            &keep,
+        )
+        .await?;
+        let out = kept.into_inner().ok().flatten().ok_or_else(|| {
+            Failure::other(exit::OTHER, format!("step {} left no output", plan.kind))
+        })?;
+        let following = next.plan(&plan, &out).map_err(|e| {
+            Failure::from_error(&format!("building the step after {}", plan.kind), &e)
+        })?;
+        steps.push((plan.kind, out));
+        plan = following;
+    }
     let show = |g: &Global, handle: &TaskHandle, out: &DynOutput, files: &[(PathBuf, u64)]| {
-        show_common(g, info, &plan, handle, out, files)
+        let out = if steps.is_empty() {
+            out.clone()
+        } else {
+            let mut all = steps.clone();
+            all.push((plan.kind, out.clone()));
+            capabilities::chain_outputs(all)
+        };
+        show_common(g, info, &plan, handle, &out, files)
     };
     tasks::run_request(
         global,
