@@ -123,14 +123,29 @@ pub(crate) fn claim_sql(now: &str, lock: &str) -> String {
         "UPDATE mediatask_jobs SET lease_owner = $1, lease_until_ms = {now} + $2, \
            lease_seq = lease_seq + 1, \
            slot_until_ms = CASE WHEN slot_pool IS NULL THEN slot_until_ms ELSE {now} + $2 END \
-         WHERE id IN ( \
-           SELECT id FROM mediatask_jobs \
-           WHERE state IN ('queued', 'submitting', 'submitted', 'running') \
-             AND (next_poll_at_ms IS NULL OR next_poll_at_ms <= {now}) \
-             AND (lease_until_ms IS NULL OR lease_until_ms < {now}) \
-             AND (state <> 'submitting' OR updated_at_ms <= {now} - $4) \
-           ORDER BY next_poll_at_ms, id LIMIT $3 {lock}) \
-         RETURNING {COLUMNS}"
+         WHERE id IN ({}) \
+         RETURNING {COLUMNS}",
+        claim_select_sql(now, lock)
+    )
+}
+
+/// An open job's due time, NULL once it ended (a job without a poll time is due since ever):
+/// the key of `mediatask_jobs_due_at` (migration 0005), which must spell it the same way.
+const DUE_KEY: &str = "(CASE WHEN state IN ('queued', 'submitting', 'submitted', 'running') \
+    THEN COALESCE(next_poll_at_ms, 0) END)";
+
+/// The claim's inner `SELECT`: the ids of the due jobs it leases (`$3` batch, `$4` grace ms).
+/// A range scan of `mediatask_jobs_due_at` that stops after the batch: the clock is read once,
+/// as a scalar subquery (PostgreSQL's `clock_timestamp()` is volatile, never an index bound);
+/// its `+ 0` drops SQLite's INTEGER affinity of the `CAST`, which would make the comparison
+/// numeric against a key without affinity and the index unusable as a bound.
+pub(crate) fn claim_select_sql(now: &str, lock: &str) -> String {
+    format!(
+        "SELECT id FROM mediatask_jobs \
+         WHERE {DUE_KEY} <= (SELECT {now} + 0) \
+           AND (lease_until_ms IS NULL OR lease_until_ms < (SELECT {now})) \
+           AND (state <> 'submitting' OR updated_at_ms <= (SELECT {now}) - $4) \
+         ORDER BY {DUE_KEY}, id LIMIT $3 {lock}"
     )
 }
 
@@ -413,6 +428,13 @@ impl RawRow {
 macro_rules! impl_task_store {
     ($store:ty, $db:ty, $backend:expr) => {
         impl $store {
+            /// The SQL of [`crate::TaskStore::claim_due`]'s inner `SELECT` (parameters `$1`–`$4`
+            /// as for the claim), for `EXPLAIN` in the scale test; not an API.
+            #[doc(hidden)]
+            pub fn claim_select_sql() -> String {
+                $crate::sql::claim_select_sql(Self::NOW_MS, Self::SKIP_LOCKED)
+            }
+
             /// Renew (`ms` > 0) or release (`ms` = 0) a lease still held.
             async fn lease_write(
                 &self,
