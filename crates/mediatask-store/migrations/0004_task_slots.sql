@@ -1,4 +1,4 @@
--- Shared task slots (ADR 0008): a job that took one of its vendor account's task slots names
+-- Shared task slots (ADR 0009): a job that took one of its vendor account's task slots names
 -- the pool (`slot_pool`). It holds the slot while it is live (submitting, submitted, running)
 -- and `slot_until_ms` has not passed; whoever drives the job (a lease renewal, a worker's
 -- claim) pushes `slot_until_ms` on, so a job nobody drives any more frees its slot when its

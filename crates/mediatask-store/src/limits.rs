@@ -83,6 +83,11 @@ const INSERT_SQL: &str = "INSERT INTO mediatask_rate_admissions \
 #[cfg(feature = "postgres")]
 const PG_NOW: &str = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)";
 
+/// The server's clock, read alone (for the lock-free first look of an admission).
+#[cfg(feature = "postgres")]
+static PG_NOW_SQL: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("SELECT {PG_NOW}"));
+
 /// Lock a key's row (creating it) and read the clock after the lock is held: the `SET` runs
 /// once the row is locked.
 #[cfg(feature = "postgres")]
@@ -95,14 +100,19 @@ static PG_LOCK_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
-/// Mark an admission answered at the server's time.
+/// Mark an admission answered at the server's time, or at `$3` (the admission time plus the
+/// caller's measured elapsed time, see `StoreRateGate::permit`) if that is earlier; never
+/// before the admission.
 #[cfg(feature = "postgres")]
 static PG_RELEASE_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "UPDATE mediatask_rate_admissions \
-           SET done_us = c.now_us, expires_us = LEAST(expires_us, c.now_us + window_us) \
-         FROM (SELECT {PG_NOW} AS now_us) AS c \
-         WHERE gate_key = $1 AND id = $2 AND done_us IS NULL"
+           SET done_us = c.answered_us, \
+               expires_us = LEAST(mediatask_rate_admissions.expires_us, c.answered_us + mediatask_rate_admissions.window_us) \
+         FROM (SELECT GREATEST(a.admitted_us, LEAST({PG_NOW}, $3)) AS answered_us \
+               FROM mediatask_rate_admissions a WHERE a.gate_key = $1 AND a.id = $2) AS c \
+         WHERE mediatask_rate_admissions.gate_key = $1 AND mediatask_rate_admissions.id = $2 \
+           AND mediatask_rate_admissions.done_us IS NULL"
     )
 });
 
@@ -258,7 +268,44 @@ macro_rules! admit_in_transaction {
                 .map_err(|e| gate.unavailable(e))?;
         }
         tx.commit().await.map_err(|e| gate.unavailable(e))?;
-        id
+        (id, now)
+    }};
+}
+
+/// The first look of an admission, taken without any lock: the decision the locked admission
+/// would make now, when it is "wait". A waiter that cannot fit therefore never queues on the
+/// key's lock (on PostgreSQL its row lock, on SQLite the file's write lock), so the admitters
+/// that can fit are not slowed by the many that are told to wait. Only the locked admission
+/// ever admits; this look can only make a caller wait (it never admits on stale numbers).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+macro_rules! wait_without_lock {
+    ($gate:expr, $pool:expr, $request:expr, $now:expr) => {{
+        let gate = $gate;
+        let request: &GateRequest = $request;
+        let now: i64 = $now;
+        let mut waits = Vec::with_capacity(request.limits.len());
+        for limit in &request.limits {
+            let (live, min_expires_us, in_burst, oldest_in_burst_us): (
+                i64,
+                Option<i64>,
+                i64,
+                Option<i64>,
+            ) = sqlx::query_as(STATS_SQL)
+                .bind(&limit.key)
+                .bind(now)
+                .bind(now.saturating_sub(limit.burst_window_us()))
+                .fetch_one($pool)
+                .await
+                .map_err(|e| gate.unavailable(e))?;
+            let stats = LogStats {
+                live: u64::try_from(live).unwrap_or(0),
+                min_expires_us,
+                in_burst: u64::try_from(in_burst).unwrap_or(0),
+                oldest_in_burst_us,
+            };
+            waits.push(decide(limit, &stats, now, gate.poll));
+        }
+        combine(waits)
     }};
 }
 
@@ -275,9 +322,17 @@ impl RateGate for StoreRateGate {
     }
 
     async fn try_admit(&self, request: &GateRequest) -> Result<GateDecision, GateError> {
-        let id = match &self.pool {
+        // Before the admission is even asked for: the answer can be no later on the gate's
+        // clock than the admission time plus what elapses here from this instant on.
+        let asked = std::time::Instant::now();
+        let (id, admitted_us) = match &self.pool {
             #[cfg(feature = "sqlite")]
             GatePool::Sqlite(pool) => {
+                checked_keys(request)?;
+                let look = mediatask_http::gate::unix_micros();
+                if let Some(wait) = wait_without_lock!(self, pool, request, look) {
+                    return Ok(GateDecision::Wait(wait));
+                }
                 let tx = pool
                     .begin_with("BEGIN IMMEDIATE")
                     .await
@@ -288,11 +343,24 @@ impl RateGate for StoreRateGate {
             }
             #[cfg(feature = "postgres")]
             GatePool::Postgres(pool) => {
+                checked_keys(request)?;
+                let look: i64 = sqlx::query_scalar(PG_NOW_SQL.as_str())
+                    .fetch_one(pool)
+                    .await
+                    .map_err(|e| self.unavailable(e))?;
+                if let Some(wait) = wait_without_lock!(self, pool, request, look) {
+                    return Ok(GateDecision::Wait(wait));
+                }
                 let tx = pool.begin().await.map_err(|e| self.unavailable(e))?;
                 admit_in_transaction!(self, tx, request, PG_LOCK_SQL.as_str(), None)
             }
         };
-        Ok(GateDecision::Admitted(self.permit(request, id)))
+        Ok(GateDecision::Admitted(self.permit(
+            request,
+            id,
+            admitted_us,
+            asked,
+        )))
     }
 }
 
@@ -300,22 +368,43 @@ impl RateGate for StoreRateGate {
 impl StoreRateGate {
     /// A permit whose release writes the answer time of admission `id`. If the write never
     /// lands, the place frees when its hold runs out.
-    fn permit(&self, request: &GateRequest, id: String) -> GatePermit {
+    ///
+    /// The answer time written is the gate's clock when the write lands, but never later than
+    /// `admitted_us` plus the time this process measured (monotonic) from `asked` — an instant
+    /// before the admission was asked for, so before `admitted_us` — to the moment the permit
+    /// was let go. That bound is never earlier than the true answer, so the vendor-side bound
+    /// holds, and a release write that waits for a connection does not hold the place longer.
+    fn permit(
+        &self,
+        request: &GateRequest,
+        id: String,
+        admitted_us: i64,
+        asked: std::time::Instant,
+    ) -> GatePermit {
         let keys: Vec<String> = request.limits.iter().map(|l| l.key.clone()).collect();
         let gate = self.clone();
-        GatePermit::new(move || async move {
-            if let Err(e) = gate.release(&keys, &id).await {
-                tracing::warn!(gate = gate.name(), error = %e,
-                    "could not record an answer in the shared rate gate; its place frees when its hold runs out");
+        GatePermit::new(move || {
+            let elapsed = i64::try_from(asked.elapsed().as_micros()).unwrap_or(i64::MAX);
+            let answered_by = admitted_us.saturating_add(elapsed);
+            async move {
+                if let Err(e) = gate.release(&keys, &id, answered_by).await {
+                    tracing::warn!(gate = gate.name(), error = %e,
+                        "could not record an answer in the shared rate gate; its place frees when its hold runs out");
+                }
             }
         })
     }
 
-    async fn release(&self, keys: &[String], id: &str) -> Result<(), sqlx::Error> {
+    async fn release(
+        &self,
+        keys: &[String],
+        id: &str,
+        answered_by: i64,
+    ) -> Result<(), sqlx::Error> {
         match &self.pool {
             #[cfg(feature = "sqlite")]
             GatePool::Sqlite(pool) => {
-                let now = mediatask_http::gate::unix_micros();
+                let now = mediatask_http::gate::unix_micros().min(answered_by);
                 for key in keys {
                     sqlx::query(SQLITE_RELEASE_SQL)
                         .bind(key)
@@ -331,6 +420,7 @@ impl StoreRateGate {
                     sqlx::query(PG_RELEASE_SQL.as_str())
                         .bind(key)
                         .bind(id)
+                        .bind(answered_by)
                         .execute(pool)
                         .await?;
                 }
