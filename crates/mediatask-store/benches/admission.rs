@@ -12,6 +12,17 @@
 //! requests, so a log holds at most 400 entries (a saturated 500 requests/s account holds
 //! about 500). "1 caller" is sequential; "4 limiters" are four limiters on one account
 //! admitting concurrently (like four processes), timed per request of the total.
+//!
+//! Measured 2026-12-02 (2 cores, loopback PostgreSQL 15 and Redis 7 from `.ci/with-services`),
+//! µs per admission (admit + answer), ratio to in-process:
+//!
+//! | backend | 1 caller | × | 4 limiters | × |
+//! |---|---:|---:|---:|---:|
+//! | in-process | 2.02 | 1 | 0.92 | 1 |
+//! | `LocalGate` | 1.50 | 0.7 | 1.66 | 1.8 |
+//! | SQLite file | 825 | 409 | 583 | 634 |
+//! | PostgreSQL | 1,499 | 743 | 960 | 1,044 |
+//! | Redis | 201 | 100 | 94 | 102 |
 
 use mediatask_core::Runtime;
 use mediatask_http::{LimitConfig, Limiter, LocalGate, RateGate};
