@@ -463,6 +463,81 @@ pub static SUBTASK_ERROR_CODES: &[ErrorCodeEntry] = &[
     },
 ];
 
+/// CreateAigcImageTask `OutputConfig.Resolution` values per `ModelName` and `ModelVersion`, spelled as documented. Models without rows (Hunyuan 3.0, Qwen 0925: resolution only through `ExtInfo`) take no `Resolution`.
+///
+/// Columns: `model`, `version`, `resolution`.
+pub static AIGC_IMAGE_RESOLUTIONS: &[[&str; 3]] = &[
+    ["GG", "2.5", "1K"],
+    ["GG", "2.5", "2K"],
+    ["GG", "2.5", "4K"],
+    ["GG", "3.0", "1K"],
+    ["GG", "3.0", "2K"],
+    ["GG", "3.0", "4K"],
+    ["GG", "3.1", "512"],
+    ["GG", "3.1", "1K"],
+    ["GG", "3.1", "2K"],
+    ["GG", "3.1", "4K"],
+    ["Kling", "2.1", "1k"],
+    ["Kling", "2.1", "2k"],
+    ["Kling", "3.0", "1k"],
+    ["Kling", "3.0", "2k"],
+    ["Kling", "3.0-Omni", "1k"],
+    ["Kling", "3.0-Omni", "2k"],
+    ["Kling", "3.0-Omni", "4k"],
+    ["SI", "4.0", "1K"],
+    ["SI", "4.0", "2K"],
+    ["SI", "4.0", "4K"],
+    ["SI", "4.5", "2K"],
+    ["SI", "4.5", "4K"],
+    ["SI", "5.0-lite", "2K"],
+    ["SI", "5.0-lite", "3K"],
+    ["Vidu", "q2", "1080p"],
+    ["Vidu", "q2", "2K"],
+    ["Vidu", "q2", "4K"],
+];
+
+/// CreateAigcVideoTask `OutputConfig.Duration` (seconds) each `ModelName` offers, from the SDK's field docs (Vidu: "1–10", listed as whole seconds). A model without rows documents no duration choice.
+///
+/// Columns: `model`, `duration_secs`.
+pub static AIGC_VIDEO_DURATIONS: &[[&str; 2]] = &[
+    ["Kling", "5"],
+    ["Kling", "10"],
+    ["Jimeng", "5"],
+    ["Jimeng", "10"],
+    ["Hailuo", "6"],
+    ["Hailuo", "10"],
+    ["Vidu", "1"],
+    ["Vidu", "2"],
+    ["Vidu", "3"],
+    ["Vidu", "4"],
+    ["Vidu", "5"],
+    ["Vidu", "6"],
+    ["Vidu", "7"],
+    ["Vidu", "8"],
+    ["Vidu", "9"],
+    ["Vidu", "10"],
+    ["GV", "8"],
+    ["OS", "4"],
+    ["OS", "8"],
+    ["OS", "12"],
+];
+
+/// CreateAigcVideoTask `OutputConfig.Resolution` values each `ModelName` offers, spelled as documented. A model without rows documents no resolution choice.
+///
+/// Columns: `model`, `resolution`.
+pub static AIGC_VIDEO_RESOLUTIONS: &[[&str; 2]] = &[
+    ["Kling", "720P"],
+    ["Kling", "1080P"],
+    ["Hailuo", "768P"],
+    ["Hailuo", "1080P"],
+    ["Jimeng", "1080P"],
+    ["Vidu", "720P"],
+    ["Vidu", "1080P"],
+    ["GV", "720P"],
+    ["GV", "1080P"],
+    ["OS", "720P"],
+];
+
 /// Error codes treated as "duplicate SessionId" by default (configurable). The exact code AIGC actions return is unconfirmed; these come from the VOD error-code list of the official SDK.
 ///
 /// Columns: `code`, `source`.
