@@ -90,8 +90,9 @@ pub(crate) enum Command {
         markdown: bool,
     },
     /// Run a capability-level job (voice_clone, text_to_speech, talking_avatar, translate_dub,
-    /// speech_to_text) with a common request, on `--vendor` or the config file's
-    /// `capabilities.<name>`; submits, waits and fetches like `run`.
+    /// speech_to_text, lip_sync, face_swap, video_generation, image_generation) with a common
+    /// request, on `--vendor` or the config file's `capabilities.<name>`; submits, waits and
+    /// fetches like `run`.
     Do {
         /// Capability name (see `mediatask providers --capabilities`).
         capability: String,

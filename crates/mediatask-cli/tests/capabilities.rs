@@ -198,6 +198,97 @@ async fn do_single_vendor_capabilities_pick_their_vendor_without_configuration()
 }
 
 #[tokio::test]
+async fn do_lip_sync_face_swap_and_generation_run_their_files_to_common_outputs() {
+    let h = harness().await;
+    let cases = [
+        ("lip_sync", "vozo", "lip_sync", "video", "video/mp4"),
+        ("face_swap", "softsugar", "face_swap", "video", "video/mp4"),
+        (
+            "video_generation",
+            "tencent-vod",
+            "video_generation",
+            "video",
+            "video/mp4",
+        ),
+        (
+            "image_generation",
+            "tencent-vod",
+            "image_generation",
+            "image",
+            "image/png",
+        ),
+    ];
+    let mut shapes = Vec::new();
+    for (capability, vendor, kind, artifact, mime) in cases {
+        // one vendor offers each: no --vendor and no configuration needed
+        let out = ok(&h
+            .cli(&[
+                "--output",
+                "json",
+                "do",
+                capability,
+                "--input",
+                &request_path(capability),
+            ])
+            .await);
+        assert_eq!(out["capability"], capability, "{out:#}");
+        assert_eq!(out["provider"], vendor, "{out:#}");
+        assert_eq!(out["kind"], kind, "{out:#}");
+        assert_eq!(out["warnings"], json!([]), "{out:#}");
+        assert!(out["vendor"].is_object(), "{out:#}");
+        let first = out["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["kind"] == artifact)
+            .unwrap_or_else(|| panic!("no {artifact} artifact: {out:#}"));
+        assert_eq!(first["mime"], mime, "{out:#}");
+        assert!(first.get("expires_at").is_some(), "{out:#}");
+        // the same common shape everywhere (artifacts aside: face swap adds a thumbnail)
+        let mut common = out.clone();
+        common["artifacts"] = json!([first]);
+        shapes.push(shape(&common));
+    }
+    assert!(shapes.windows(2).all(|w| w[0] == w[1]), "{shapes:#?}");
+    assert_eq!(h.emu.stats("vozo").unwrap().jobs_created, 1);
+    assert_eq!(h.emu.stats("softsugar").unwrap().jobs_created, 1);
+    assert_eq!(h.emu.stats("tencent-vod").unwrap().jobs_created, 2);
+}
+
+#[tokio::test]
+async fn do_refuses_a_duration_the_model_does_not_offer_and_sends_nothing() {
+    let h = harness().await;
+    let out = h
+        .cli(&[
+            "do",
+            "video_generation",
+            "--input",
+            r#"{"prompt":"a fox","duration_secs":7,"vendor_options":{"tencent-vod":{"model_name":"Kling"}}}"#,
+        ])
+        .await;
+    assert_eq!(out.code, 2, "{out:?}");
+    out.assert_one_clean_error_line();
+    assert!(
+        out.stderr.contains("duration_secs") && out.stderr.contains("tencent-vod"),
+        "{out:?}"
+    );
+    let out = h
+        .cli(&[
+            "do",
+            "lip_sync",
+            "--input",
+            r#"{"video_url":"https://cdn.example.com/f.mp4","audio_url":"https://cdn.example.com/a.wav","vendor_options":{"vozo":{"export_type":"video"}}}"#,
+        ])
+        .await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("vendor_options.vozo.export_type"),
+        "{out:?}"
+    );
+    assert_eq!(total_requests(&h), 0, "a refused request reached a vendor");
+}
+
+#[tokio::test]
 async fn do_strict_refusal_sends_nothing_and_is_one_clean_error_line() {
     let h = harness().await;
     let file = request_path("voice_clone");

@@ -12,8 +12,9 @@
 //! * [`Registry`] builds JSON-erased tasks ([`DynMediaTask`]) by provider and kind name from a
 //!   JSON configuration, without global state — what the `mediatask` CLI uses.
 //! * [`capabilities`] puts one common request per kind of job (voice cloning, TTS, talking
-//!   avatars, translate & dub, speech-to-text) over the vendors that offer it, strict by
-//!   default; the configuration's `capabilities` section picks the vendor.
+//!   avatars, translate & dub, speech-to-text, lip-sync, face swap, video and image generation)
+//!   over the vendors that offer it, strict by default; the configuration's `capabilities`
+//!   section picks the vendor.
 //!
 //! ```
 //! use mediatask::Registry;

@@ -5,8 +5,8 @@
 #![cfg(feature = "full")]
 
 use mediatask::capabilities::{
-    Capability, CapabilityTask, Mode, SpeechToText, TalkingAvatar, TextToSpeech, TranslateDub,
-    VoiceClone, WarningKind,
+    Capability, CapabilityTask, FaceSwap, ImageGeneration, LipSync, Mode, SpeechToText,
+    TalkingAvatar, TextToSpeech, TranslateDub, VideoGeneration, VoiceClone, WarningKind,
 };
 use mediatask::{ErrorKind, Registry, WaitPolicy};
 use mediatask_emulator::{Emulator, EmulatorConfig, Timing};
@@ -197,6 +197,128 @@ async fn single_vendor_capabilities_run_strictly() {
     );
 }
 
+/// The common output of an artifact-only capability: exactly these keys, every artifact in
+/// the common shape (all keys present, `expires_at` `null` or a time), the vendor's output
+/// kept.
+fn assert_common_output(out: &Value, capability: &str, provider: &str, kind: &str) {
+    let keys: Vec<&str> = out
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "artifacts",
+            "capability",
+            "kind",
+            "provider",
+            "task_id",
+            "vendor",
+            "warnings"
+        ],
+        "{out:#}"
+    );
+    assert_eq!(out["capability"], capability);
+    assert_eq!(out["provider"], provider);
+    assert_eq!(out["kind"], kind);
+    assert!(out["task_id"].as_str().is_some_and(|t| !t.is_empty()));
+    assert_eq!(out["warnings"], json!([]));
+    assert!(
+        out["vendor"].is_object(),
+        "the vendor output is kept: {out:#}"
+    );
+    let artifacts = out["artifacts"].as_array().unwrap();
+    assert!(!artifacts.is_empty(), "{out:#}");
+    for a in artifacts {
+        let mut keys: Vec<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "duration_secs",
+                "expires_at",
+                "kind",
+                "label",
+                "mime",
+                "url"
+            ],
+            "{a:#}"
+        );
+        assert!(
+            a["expires_at"].is_null()
+                || a["expires_at"]
+                    .as_str()
+                    .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok()),
+            "{a:#}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn lip_sync_request_file_runs_on_vozo_to_a_common_video() {
+    let emu = emulator().await;
+    let out = run_by_config::<LipSync>(&emu, "vozo", Mode::Strict).await;
+    assert_common_output(&out, "lip_sync", "vozo", "lip_sync");
+    let video = &out["artifacts"][0];
+    assert_eq!(video["kind"], "video", "{out:#}");
+    assert_eq!(video["mime"], "video/mp4", "{out:#}");
+    assert_eq!(out["vendor"]["video_url"], video["url"], "{out:#}");
+    assert_eq!(emu.stats("vozo").unwrap().jobs_created, 1);
+}
+
+#[tokio::test]
+async fn face_swap_request_file_runs_on_softsugar_to_a_common_video() {
+    let emu = emulator().await;
+    let out = run_by_config::<FaceSwap>(&emu, "softsugar", Mode::Strict).await;
+    assert_common_output(&out, "face_swap", "softsugar", "face_swap");
+    let kinds: Vec<&str> = out["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"video"), "{out:#}");
+    let video = out["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "video")
+        .unwrap();
+    assert_eq!(video["mime"], "video/mp4", "{out:#}");
+    assert_eq!(emu.stats("softsugar").unwrap().jobs_created, 1);
+}
+
+#[tokio::test]
+async fn video_generation_request_file_runs_on_tencent_to_a_common_video() {
+    let emu = emulator().await;
+    let out = run_by_config::<VideoGeneration>(&emu, "tencent-vod", Mode::Strict).await;
+    assert_common_output(&out, "video_generation", "tencent-vod", "video_generation");
+    let video = &out["artifacts"][0];
+    assert_eq!(video["kind"], "video", "{out:#}");
+    assert_eq!(video["mime"], "video/mp4", "{out:#}");
+    assert!(
+        video["expires_at"].is_string(),
+        "Tencent dates its URLs: {out:#}"
+    );
+    assert_eq!(emu.stats("tencent-vod").unwrap().jobs_created, 1);
+}
+
+#[tokio::test]
+async fn image_generation_request_file_runs_on_tencent_to_common_images() {
+    let emu = emulator().await;
+    let out = run_by_config::<ImageGeneration>(&emu, "tencent-vod", Mode::Strict).await;
+    assert_common_output(&out, "image_generation", "tencent-vod", "image_generation");
+    let image = &out["artifacts"][0];
+    assert_eq!(image["kind"], "image", "{out:#}");
+    assert_eq!(image["mime"], "image/png", "{out:#}");
+    assert!(image["expires_at"].is_string(), "{out:#}");
+    assert_eq!(emu.stats("tencent-vod").unwrap().jobs_created, 1);
+}
+
 /// Plan + submit `request` strictly on `provider` and check the refusal names `field` and the
 /// vendor, with nothing sent to any vendor.
 async fn refused<C: Capability>(provider: &str, request: Value, field: &str) {
@@ -375,4 +497,81 @@ async fn switching_vendor_is_a_configuration_change() {
     }))
     .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+}
+
+#[tokio::test]
+async fn strict_refuses_a_lip_sync_option_of_another_vozo_job() {
+    let mut req = request_file("lip_sync");
+    req["vendor_options"] = json!({"vozo": {"export_type": "video"}});
+    refused::<LipSync>("vozo", req.clone(), "vendor_options.vozo.export_type").await;
+    // a model outside the vendor crate's list, under the option's name
+    req["vendor_options"] = json!({"vozo": {"model": "turbo_v9"}});
+    refused::<LipSync>("vozo", req, "vendor_options.vozo.model").await;
+}
+
+#[tokio::test]
+async fn strict_refuses_a_face_swap_option_softsugar_has_no_setting_for() {
+    let mut req = request_file("face_swap");
+    req["vendor_options"] = json!({"softsugar": {"video_format": "WEBM"}});
+    refused::<FaceSwap>(
+        "softsugar",
+        req.clone(),
+        "vendor_options.softsugar.video_format",
+    )
+    .await;
+    // the vendor's own validation (a blank `materialName`), reported under the common name
+    req.as_object_mut().unwrap().remove("vendor_options");
+    req["title"] = json!("   ");
+    refused::<FaceSwap>("softsugar", req, "title").await;
+}
+
+#[tokio::test]
+async fn strict_refuses_a_duration_or_resolution_the_model_table_does_not_offer() {
+    let mut req = request_file("video_generation");
+    req["duration_secs"] = json!(7); // Kling: 5 or 10 s
+    refused::<VideoGeneration>("tencent-vod", req.clone(), "duration_secs").await;
+    req["duration_secs"] = json!(10);
+    req["resolution"] = json!("4K"); // Kling: 720P or 1080P
+    refused::<VideoGeneration>("tencent-vod", req.clone(), "resolution").await;
+    // a model whose table row has no duration choice at all
+    req["resolution"] = Value::Null;
+    req["vendor_options"] = json!({"tencent-vod": {"model_name": "Hunyuan"}});
+    refused::<VideoGeneration>("tencent-vod", req.clone(), "duration_secs").await;
+    // no model: the vendor-required value has no common field
+    req.as_object_mut().unwrap().remove("vendor_options");
+    refused::<VideoGeneration>("tencent-vod", req, "vendor_options.tencent-vod.model_name").await;
+}
+
+#[tokio::test]
+async fn strict_refuses_an_image_resolution_the_model_version_does_not_offer() {
+    let mut req = request_file("image_generation");
+    req["resolution"] = json!("3K"); // GG 2.5: 1K, 2K, 4K
+    refused::<ImageGeneration>("tencent-vod", req.clone(), "resolution").await;
+    // resolutions differ by version: without one there is nothing to check against
+    req["resolution"] = json!("2K");
+    req["vendor_options"] = json!({"tencent-vod": {"model_name": "GG"}});
+    refused::<ImageGeneration>("tencent-vod", req, "resolution").await;
+}
+
+#[tokio::test]
+async fn lenient_drops_an_unoffered_duration_with_a_warning_and_runs() {
+    let emu = emulator().await;
+    let mut req = request_file("video_generation");
+    req["duration_secs"] = json!(7);
+    let out = registry(&emu, json!({}))
+        .capability_on::<VideoGeneration>("tencent-vod")
+        .unwrap()
+        .with_mode(Mode::Lenient)
+        .run(&serde_json::from_value(req).unwrap(), &policy())
+        .await
+        .unwrap();
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert_eq!(out.warnings[0].field, "duration_secs");
+    assert_eq!(out.warnings[0].kind, WarningKind::Dropped);
+    assert!(
+        out.warnings[0].message.contains("5, 10"),
+        "{:?}",
+        out.warnings
+    );
+    assert_eq!(emu.stats("tencent-vod").unwrap().jobs_created, 1);
 }

@@ -7,7 +7,8 @@
 #![cfg(feature = "full")]
 
 use mediatask::capabilities::{
-    self, Capability, Mode, SpeechToText, TalkingAvatar, TextToSpeech, TranslateDub, VoiceClone,
+    self, Capability, FaceSwap, ImageGeneration, LipSync, Mode, SpeechToText, TalkingAvatar,
+    TextToSpeech, TranslateDub, VideoGeneration, VoiceClone,
 };
 use mediatask::vendors::{reccloud, softsugar, tencent_vod, vozo, xjc};
 use mediatask::{ErrorKind, Result};
@@ -45,6 +46,16 @@ fn vendor_accepts(provider: &str, kind: &str, request: &Value) -> Result<()> {
             serde_json::from_value::<reccloud::SpeechToTextRequest>(r)?
                 .to_body()
                 .map(|_| ())
+        }
+        ("vozo", "lip_sync") => vozo::validate::lip_sync(&serde_json::from_value(r)?),
+        ("softsugar", "face_swap") => {
+            serde_json::from_value::<softsugar::api::FaceSwapRequest>(r)?.validate()
+        }
+        ("tencent-vod", "video_generation") => {
+            tencent_vod::VideoGeneration::validate(&serde_json::from_value(r)?)
+        }
+        ("tencent-vod", "image_generation") => {
+            tencent_vod::ImageGeneration::validate(&serde_json::from_value(r)?)
         }
         other => panic!("no vendor validation known for {other:?}"),
     }
@@ -198,6 +209,15 @@ fn options() -> impl Strategy<Value = Value> {
         json!({"reccloud": {"voice": "es-female-1"}}),
         json!({"reccloud": {"speaker_identification": true, "extension": "mp4"}}),
         json!({"reccloud": {"voice": ""}}),
+        json!({"vozo": {"model": "precision_v1"}}),
+        json!({"vozo": {"model": "turbo_v9", "callback_url": "https://hooks.example.com/v"}}),
+        json!({"tencent-vod": {"model_name": "Kling", "model_version": "2.1"}}),
+        json!({"tencent-vod": {"model_name": "Hailuo", "tasks_priority": 3}}),
+        json!({"tencent-vod": {"model_name": "Vidu", "model_version": "q2", "aspect_ratio": "16:9"}}),
+        json!({"tencent-vod": {"model_name": "GG", "model_version": "3.1", "session_context": "c"}}),
+        json!({"tencent-vod": {"model_name": "Hunyuan"}}),
+        json!({"tencent-vod": {"model_name": " "}}),
+        json!({"tencent-vod": {"model_name": "OS", "prompt_text": "hi"}}),
     ])
 }
 
@@ -284,6 +304,68 @@ proptest! {
         check::<SpeechToText>(object(vec![
             ("media_url", media), ("language", language), ("speaker_labels", speakers),
             ("vendor_options", opts),
+        ]))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn lip_sync_maps_to_a_valid_request_or_is_refused_naming_a_field(
+        video in maybe(url()),
+        image in maybe(prop::sample::select(vec![json!("https://cdn.example.com/face.png"), json!("nope")])),
+        audio in url(),
+        opts in options(),
+    ) {
+        check::<LipSync>(object(vec![
+            ("video_url", video), ("image_url", image), ("audio_url", audio),
+            ("vendor_options", opts),
+        ]))?;
+    }
+
+    #[test]
+    fn face_swap_maps_to_a_valid_request_or_is_refused_naming_a_field(
+        video in url(),
+        face in url(),
+        title in maybe(prop::sample::select(vec![json!("swap01"), json!(""), json!("  ")])),
+        opts in options(),
+    ) {
+        check::<FaceSwap>(object(vec![
+            ("video_url", video), ("face_image_url", face), ("title", title),
+            ("vendor_options", opts),
+        ]))?;
+    }
+
+    #[test]
+    fn video_generation_maps_to_a_valid_request_or_is_refused_naming_a_field(
+        prompt in text(),
+        negative in maybe(text()),
+        duration in maybe(prop::sample::select(vec![json!(5), json!(6), json!(7.5), json!(8), json!(12), json!(0), json!(-3)])),
+        resolution in maybe(prop::sample::select(vec![json!("720P"), json!("1080p"), json!("768P"), json!("4K"), json!("")])),
+        image in maybe(url()),
+        title in maybe(prop::sample::select(vec![json!("fox"), json!("t".repeat(65))])),
+        opts in options(),
+    ) {
+        check::<VideoGeneration>(object(vec![
+            ("prompt", prompt), ("negative_prompt", negative), ("duration_secs", duration),
+            ("resolution", resolution), ("image_url", image), ("title", title),
+            ("vendor_options", opts),
+        ]))?;
+    }
+
+    #[test]
+    fn image_generation_maps_to_a_valid_request_or_is_refused_naming_a_field(
+        prompt in text(),
+        negative in maybe(text()),
+        resolution in maybe(prop::sample::select(vec![json!("1K"), json!("2k"), json!("512"), json!("1080p"), json!("8K")])),
+        image in maybe(url()),
+        title in maybe(prop::sample::select(vec![json!("fox"), json!("t".repeat(65))])),
+        opts in options(),
+    ) {
+        check::<ImageGeneration>(object(vec![
+            ("prompt", prompt), ("negative_prompt", negative), ("resolution", resolution),
+            ("image_url", image), ("title", title), ("vendor_options", opts),
         ]))?;
     }
 }

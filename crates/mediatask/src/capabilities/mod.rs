@@ -1,6 +1,22 @@
 //! Capability-level requests: one small common request per kind of job (voice cloning,
-//! text-to-speech, talking avatars, translate & dub, speech-to-text), mapped to whichever
-//! vendor the configuration picks, **strictly by default** (ADR 0008).
+//! text-to-speech, talking avatars, translate & dub, speech-to-text, lip-sync, face swap, video
+//! and image generation), mapped to whichever vendor the configuration picks, **strictly by
+//! default** (ADR 0008).
+//!
+//! | capability | common request (JSON) | vendors |
+//! |---|---|---|
+//! | [`VoiceClone`] | `sample_url`, `voice_name`, `preview_text`? | Tencent VOD, ai-xjc |
+//! | [`TextToSpeech`] | `text`, `voice_id`, `language`?, `speed`? | ai-xjc |
+//! | [`TalkingAvatar`] | `avatar` (`{video_url}` or `{id}`), `text` or `audio_url`, … | ai-xjc, SoftSugar |
+//! | [`TranslateDub`] | `media_url`, `source_language`, `target_language`, `speaker_count`? | Vozo, RecCloud |
+//! | [`SpeechToText`] | `media_url`, `language`?, `speaker_labels`? | RecCloud |
+//! | [`LipSync`] | `video_url` or `image_url`, `audio_url` | Vozo |
+//! | [`FaceSwap`] | `video_url`, `face_image_url`, `title`? | SoftSugar |
+//! | [`VideoGeneration`] | `prompt`, `negative_prompt`?, `duration_secs`?, `resolution`?, `image_url`?, `title`? | Tencent VOD |
+//! | [`ImageGeneration`] | `prompt`, `negative_prompt`?, `resolution`?, `image_url`?, `title`? | Tencent VOD |
+//!
+//! Every request also takes `vendor_options` (see [`VendorOptionsSet`]); which fields each
+//! vendor honours is [`matrix`].
 //!
 //! * A [`Capability`] has a common request (fixed JSON names, `deny_unknown_fields`), typed
 //!   [`VendorOptions`], and a common output ([`CapabilityOutput`]) that also keeps the vendor
@@ -32,18 +48,25 @@
 //! ```
 
 mod common;
+mod face_swap;
+mod image_generation;
+mod lip_sync;
 mod options;
 mod speech_to_text;
 mod talking_avatar;
 mod task;
 mod text_to_speech;
 mod translate_dub;
+mod video_generation;
 mod voice_clone;
 
 pub use common::{
     CapabilityOutput, CommonArtifact, Followup, Mode, NoData, Plan, Segment, Warning, WarningKind,
     chain_outputs, mime_of,
 };
+pub use face_swap::{FaceSwap, FaceSwapRequest};
+pub use image_generation::{ImageGeneration, ImageGenerationRequest};
+pub use lip_sync::{LipSync, LipSyncRequest};
 #[cfg(feature = "reccloud")]
 pub use options::RecCloudOptions;
 #[cfg(feature = "softsugar")]
@@ -60,6 +83,7 @@ pub use talking_avatar::{Avatar, TalkingAvatar, TalkingAvatarRequest};
 pub use task::{CapabilityTask, Submitted};
 pub use text_to_speech::{TextToSpeech, TextToSpeechRequest};
 pub use translate_dub::{TranslateDub, TranslateDubRequest};
+pub use video_generation::{VideoGeneration, VideoGenerationRequest};
 pub use voice_clone::{VoiceClone, VoiceCloneData, VoiceCloneRequest};
 
 use mediatask_core::{DynOutput, Error, ErrorKind, Operation, Result};
@@ -236,6 +260,10 @@ pub static CAPABILITIES: &[CapabilityInfo] = &[
     CapabilityInfo::of::<TalkingAvatar>("a talking-avatar video driven by text or audio"),
     CapabilityInfo::of::<TranslateDub>("translate and dub a video or audio"),
     CapabilityInfo::of::<SpeechToText>("a timed transcript of a video or audio"),
+    CapabilityInfo::of::<LipSync>("lip-sync a video or photo of a person to an audio track"),
+    CapabilityInfo::of::<FaceSwap>("put the face of a photo onto the person in a video"),
+    CapabilityInfo::of::<VideoGeneration>("a video from a prompt (and a first frame)"),
+    CapabilityInfo::of::<ImageGeneration>("images from a prompt (and a reference image)"),
 ];
 
 /// A capability by name; `NotFound` lists the known ones.

@@ -12,7 +12,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Tencent VOD options (voice_clone: fields of `CreateAigcAudioClone` with no common field).
+/// Tencent VOD options: fields of `CreateAigcAudioClone` (voice_clone) and of
+/// `CreateAigcVideoTask` / `CreateAigcImageTask` (video_generation, image_generation) with no
+/// common field.
 ///
 /// ```
 /// # #[cfg(feature = "tencent-vod")] {
@@ -42,6 +44,16 @@ pub struct TencentVodOptions {
     /// `TasksPriority` (−10…10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks_priority: Option<i64>,
+    /// video_generation, image_generation: `ModelName` (`Kling`, `Hailuo`, `GG`, …; required
+    /// there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+    /// video_generation, image_generation: `ModelVersion` (image resolutions depend on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_version: Option<String>,
+    /// video_generation, image_generation: `OutputConfig.AspectRatio` (`16:9`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect_ratio: Option<String>,
 }
 
 /// ai-xjc options.
@@ -81,7 +93,8 @@ pub struct XjcOptions {
     pub callback_url: Option<String>,
 }
 
-/// SoftSugar options (talking_avatar: the video synthesis task JSON).
+/// SoftSugar options (talking_avatar: the video synthesis task JSON; face_swap has no setting
+/// besides its common fields, so every option is refused there).
 ///
 /// ```
 /// # #[cfg(feature = "softsugar")] {
@@ -144,7 +157,8 @@ pub struct RecCloudOptions {
     pub speaker_identification: Option<bool>,
 }
 
-/// Vozo options (translate_dub), in the vendor crate's own types.
+/// Vozo options (translate_dub; lip_sync: `model`, `callback_url`), in the vendor crate's own
+/// types.
 ///
 /// ```
 /// # #[cfg(feature = "vozo")] {
@@ -179,9 +193,12 @@ pub struct VozoOptions {
     /// `glossary_ids`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub glossary_ids: Option<Vec<String>>,
-    /// `callback_url`.
+    /// `callback_url` (translate_dub and lip_sync).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
+    /// lip_sync: `model` (default `standard_v1`; `precision_v1` is slower and sharper).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<mediatask_vozo::api::lipsync::LipSyncModel>,
 }
 
 /// One vendor's options; in JSON `{"<provider>": {…}}`.

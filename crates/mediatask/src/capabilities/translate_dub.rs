@@ -150,6 +150,11 @@ fn vozo(request: &TranslateDubRequest, mode: Mode) -> Result<Plan> {
             ),
         ));
     };
+    m.unsupported_if(
+        opts.model.is_some(),
+        "vendor_options.vozo.model",
+        "is a lip_sync setting",
+    )?;
     let media_type = match opts.media_type.clone() {
         Some(t) => serde_json::to_value(t)?,
         None if super::mime_of(&request.media_url).is_some_and(|m| m.starts_with("audio/")) => {
@@ -169,7 +174,7 @@ fn vozo(request: &TranslateDubRequest, mode: Mode) -> Result<Plan> {
     let extra = serde_json::to_value(&opts)?;
     if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
         for (k, v) in e {
-            if k != "media_type" {
+            if k != "media_type" && k != "model" {
                 b.insert(k.clone(), v.clone());
             }
         }

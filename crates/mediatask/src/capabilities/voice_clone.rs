@@ -126,7 +126,7 @@ impl Capability for VoiceClone {
 #[cfg(feature = "tencent-vod")]
 fn tencent(request: &VoiceCloneRequest, mode: Mode) -> Result<Plan> {
     use mediatask_tencent_vod::{AudioClone, AudioCloneRequest};
-    let m = Mapper::new(VoiceClone::NAME, "tencent-vod", mode);
+    let mut m = Mapper::new(VoiceClone::NAME, "tencent-vod", mode);
     let Some(text) = request.preview_text.as_deref() else {
         return Err(m.refuse(
             "preview_text",
@@ -138,6 +138,22 @@ fn tencent(request: &VoiceCloneRequest, mode: Mode) -> Result<Plan> {
         .tencent_vod()
         .cloned()
         .unwrap_or_default();
+    for (set, field) in [
+        (
+            opts.model_name.is_some(),
+            "vendor_options.tencent-vod.model_name",
+        ),
+        (
+            opts.model_version.is_some(),
+            "vendor_options.tencent-vod.model_version",
+        ),
+        (
+            opts.aspect_ratio.is_some(),
+            "vendor_options.tencent-vod.aspect_ratio",
+        ),
+    ] {
+        m.unsupported_if(set, field, "is a video/image generation setting")?;
+    }
     let mut body = serde_json::json!({
         "AudioFileInfo": {"Type": "Url", "Url": request.sample_url},
         "VoiceId": request.voice_name,
