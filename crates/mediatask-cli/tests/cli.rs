@@ -457,6 +457,10 @@ async fn the_emulator_process_prints_its_urls_and_serves_cli_calls() {
     // credentials through the vendor's environment variables, host through --endpoint
     let mut cmd = std::process::Command::new(common::BIN);
     cmd.args(["--endpoint", &url, "--min-poll-ms", "40"]);
+    // the default journal, in a data directory of this test's own (never the user's)
+    let data = std::env::temp_dir().join(format!("mediatask-emulator-test-{}", std::process::id()));
+    cmd.env("XDG_DATA_HOME", &data)
+        .env_remove("MEDIATASK_STORE");
     for (k, v) in entry.as_object().unwrap() {
         if k == "base_url" {
             continue;
@@ -482,6 +486,7 @@ async fn the_emulator_process_prints_its_urls_and_serves_cli_calls() {
         .await
         .unwrap();
     drop(emu);
+    let _ = std::fs::remove_dir_all(&data);
     assert!(out.status.success(), "{out:?}");
 }
 

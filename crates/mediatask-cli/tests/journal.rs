@@ -9,9 +9,11 @@
 
 mod common;
 
+use common::journal::{jobs, sample, until_jobs};
+
 use common::{Harness, KillOnDrop};
 use mediatask_emulator::EmulatorConfig;
-use mediatask_store::{JobFilter, JobRecord, JobState};
+use mediatask_store::{JobRecord, JobState};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -42,37 +44,6 @@ async fn harness() -> Harness {
         json!({"tencent-vod": {"sub_app_id": 1500000001u64}}),
     )
     .await
-}
-
-async fn jobs(url: &str) -> Vec<JobRecord> {
-    let store = mediatask_store::open(url).await.unwrap();
-    let rows = store.list(&JobFilter::all()).await.unwrap();
-    store.close().await;
-    rows.into_iter().map(Result::unwrap).collect()
-}
-
-/// Wait until `pred` holds for the journal's jobs, or fail after 20 s.
-async fn until_jobs(url: &str, what: &str, pred: impl Fn(&[JobRecord]) -> bool) -> Vec<JobRecord> {
-    let start = Instant::now();
-    loop {
-        let j = jobs(url).await;
-        if pred(&j) {
-            return j;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}: {j:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(30)).await;
-    }
-}
-
-fn sample(provider: &str, kind: &str) -> String {
-    common::samples()
-        .into_iter()
-        .find(|(p, k, _)| *p == provider && *k == kind)
-        .map(|(_, _, v)| v.to_string())
-        .unwrap()
 }
 
 fn kill_9(child: &mut KillOnDrop) {
@@ -194,18 +165,14 @@ async fn enqueue_then_worker_until_idle_runs_every_job_once() {
     let h = harness().await;
     let url = store_url(&h, Backend::Sqlite);
     for _ in 0..3 {
-        let out = h
-            .cli(&[
-                "--store",
-                &url,
-                "enqueue",
-                "reccloud",
-                "speech_to_text",
-                "--input",
-                &sample("reccloud", "speech_to_text"),
-            ])
-            .await;
-        assert_eq!(out.code, 0, "{out:?}");
+        enqueue(
+            &h,
+            &url,
+            "reccloud",
+            "speech_to_text",
+            &sample("reccloud", "speech_to_text"),
+        )
+        .await;
     }
     assert_eq!(
         h.emu.stats("reccloud").unwrap().jobs_created,
@@ -746,6 +713,14 @@ crash_cases!(killed_mid_wait {
     tencent_is_resumed: "tencent-vod", "audio_clone", None, Expect::Recovered;
 });
 
+/// `mediatask enqueue` one job into the store at `url`.
+async fn enqueue(h: &Harness, url: &str, provider: &str, kind: &str, input: &str) {
+    let out = h
+        .cli(&["--store", url, "enqueue", provider, kind, "--input", input])
+        .await;
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
 /// The pid inside a lease owner (`host:pid:random`).
 fn owner_pid(job: &JobRecord) -> Option<u32> {
     job.lease.as_ref()?.owner.split(':').nth(1)?.parse().ok()
@@ -817,18 +792,7 @@ async fn a_killed_workers_jobs_are_taken_over_and_its_slots_come_back() {
     let url = format!("sqlite:{}", h.path("jobs.db"));
     let input = sample("reccloud", "speech_to_text");
     for _ in 0..8 {
-        let out = h
-            .cli(&[
-                "--store",
-                &url,
-                "enqueue",
-                "reccloud",
-                "speech_to_text",
-                "--input",
-                &input,
-            ])
-            .await;
-        assert_eq!(out.code, 0, "{out:?}");
+        enqueue(&h, &url, "reccloud", "speech_to_text", &input).await;
     }
     let mut first = spawn_worker(&h, &url, "1500", false, "w1.stderr");
     let pid = first.0.id();
@@ -903,18 +867,7 @@ async fn a_worker_paused_past_its_lease_cannot_overwrite_the_new_owner() {
     .await;
     let url = format!("sqlite:{}", h.path("jobs.db"));
     let input = sample("reccloud", "speech_to_text");
-    let out = h
-        .cli(&[
-            "--store",
-            &url,
-            "enqueue",
-            "reccloud",
-            "speech_to_text",
-            "--input",
-            &input,
-        ])
-        .await;
-    assert_eq!(out.code, 0, "{out:?}");
+    enqueue(&h, &url, "reccloud", "speech_to_text", &input).await;
     let paused = spawn_worker(&h, &url, "1000", false, "paused.stderr");
     let pid = paused.0.id();
     until_jobs(&url, "the first worker polling the job", |j| {

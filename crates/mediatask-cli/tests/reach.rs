@@ -5,21 +5,14 @@
 
 mod common;
 
-use common::{Harness, Out, samples, timing};
+use common::journal::sample;
+
+use common::{Harness, Out, timing};
 use mediatask_emulator::{EmulatorConfig, FaultRule};
 use serde_json::{Value, json};
 
 fn cfg() -> EmulatorConfig {
     EmulatorConfig::default().with_timing(timing())
-}
-
-/// The sample request of `provider`/`kind`.
-fn sample(provider: &str, kind: &str) -> String {
-    samples()
-        .into_iter()
-        .find(|(p, k, _)| *p == provider && *k == kind)
-        .map(|(_, _, r)| r.to_string())
-        .unwrap_or_else(|| panic!("no sample for {provider}/{kind}"))
 }
 
 /// No credential of the emulator appears in what the CLI printed.

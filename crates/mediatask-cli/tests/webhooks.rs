@@ -6,10 +6,12 @@
 
 mod common;
 
+use common::journal::{jobs, sample, until_jobs};
+
 use common::{BIN, Harness, KillOnDrop};
 use mediatask_emulator::callbacks::{CallbackFault, CallbackSettings};
 use mediatask_emulator::{EmulatorConfig, Timing};
-use mediatask_store::{JobFilter, JobRecord, JobState};
+use mediatask_store::{JobRecord, JobState};
 use mediatask_webhook::{CallbackTokens, Secret};
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
@@ -34,38 +36,6 @@ fn free_port() -> u16 {
 
 fn store_url(h: &Harness) -> String {
     format!("sqlite:{}", h.path("journal.db"))
-}
-
-async fn jobs(url: &str) -> Vec<JobRecord> {
-    let store = mediatask_store::open(url).await.unwrap();
-    let rows = store.list(&JobFilter::all()).await.unwrap();
-    store.close().await;
-    let mut rows: Vec<JobRecord> = rows.into_iter().map(Result::unwrap).collect();
-    rows.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
-    rows
-}
-
-async fn until_jobs(url: &str, what: &str, pred: impl Fn(&[JobRecord]) -> bool) -> Vec<JobRecord> {
-    let start = Instant::now();
-    loop {
-        let j = jobs(url).await;
-        if pred(&j) {
-            return j;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}: {j:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-fn sample(provider: &str, kind: &str) -> String {
-    common::samples()
-        .into_iter()
-        .find(|(p, k, _)| *p == provider && *k == kind)
-        .map(|(_, _, v)| v.to_string())
-        .unwrap()
 }
 
 /// The binary with the harness's config and journal, polling every 60 s.

@@ -197,6 +197,43 @@ fn checked_keys(request: &GateRequest) -> Result<Vec<&str>, GateError> {
     Ok(keys)
 }
 
+/// The wait the log of every limit of `$request` imposes at `$now` (`None`: it fits), read
+/// through `$exec`: inside the admission's locked transaction, and first without any lock —
+/// a waiter that cannot fit is then told so without queueing on the key's lock (PostgreSQL's
+/// row lock, SQLite's write lock), so the admitters that can fit are not slowed by the many
+/// that are told to wait. Only the locked reading ever admits.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+macro_rules! wait_in_log {
+    ($gate:expr, $exec:expr, $request:expr, $now:expr) => {{
+        let gate = $gate;
+        let request: &GateRequest = $request;
+        let now: i64 = $now;
+        let mut waits = Vec::with_capacity(request.limits.len());
+        for limit in &request.limits {
+            let (live, min_expires_us, in_burst, oldest_in_burst_us): (
+                i64,
+                Option<i64>,
+                i64,
+                Option<i64>,
+            ) = sqlx::query_as(STATS_SQL)
+                .bind(&limit.key)
+                .bind(now)
+                .bind(now.saturating_sub(limit.burst_window_us()))
+                .fetch_one($exec)
+                .await
+                .map_err(|e| gate.unavailable(e))?;
+            let stats = LogStats {
+                live: u64::try_from(live).unwrap_or(0),
+                min_expires_us,
+                in_burst: u64::try_from(in_burst).unwrap_or(0),
+                oldest_in_burst_us,
+            };
+            waits.push(decide(limit, &stats, now, gate.poll));
+        }
+        combine(waits)
+    }};
+}
+
 /// The admission transaction, stamped out for each backend's connection type: lock every key
 /// (sorted) and read the clock, read each key's log, decide, then prune and insert.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -220,29 +257,7 @@ macro_rules! admit_in_transaction {
                 .map_err(|e| gate.unavailable(e))?;
             now = now.max(touched);
         }
-        let mut waits = Vec::with_capacity(request.limits.len());
-        for limit in &request.limits {
-            let (live, min_expires_us, in_burst, oldest_in_burst_us): (
-                i64,
-                Option<i64>,
-                i64,
-                Option<i64>,
-            ) = sqlx::query_as(STATS_SQL)
-                .bind(&limit.key)
-                .bind(now)
-                .bind(now.saturating_sub(limit.burst_window_us()))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| gate.unavailable(e))?;
-            let stats = LogStats {
-                live: u64::try_from(live).unwrap_or(0),
-                min_expires_us,
-                in_burst: u64::try_from(in_burst).unwrap_or(0),
-                oldest_in_burst_us,
-            };
-            waits.push(decide(limit, &stats, now, gate.poll));
-        }
-        if let Some(wait) = combine(waits) {
+        if let Some(wait) = wait_in_log!(gate, &mut *tx, request, now) {
             tx.rollback().await.map_err(|e| gate.unavailable(e))?;
             return Ok(GateDecision::Wait(wait));
         }
@@ -272,43 +287,6 @@ macro_rules! admit_in_transaction {
     }};
 }
 
-/// The first look of an admission, taken without any lock: the decision the locked admission
-/// would make now, when it is "wait". A waiter that cannot fit therefore never queues on the
-/// key's lock (on PostgreSQL its row lock, on SQLite the file's write lock), so the admitters
-/// that can fit are not slowed by the many that are told to wait. Only the locked admission
-/// ever admits; this look can only make a caller wait (it never admits on stale numbers).
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-macro_rules! wait_without_lock {
-    ($gate:expr, $pool:expr, $request:expr, $now:expr) => {{
-        let gate = $gate;
-        let request: &GateRequest = $request;
-        let now: i64 = $now;
-        let mut waits = Vec::with_capacity(request.limits.len());
-        for limit in &request.limits {
-            let (live, min_expires_us, in_burst, oldest_in_burst_us): (
-                i64,
-                Option<i64>,
-                i64,
-                Option<i64>,
-            ) = sqlx::query_as(STATS_SQL)
-                .bind(&limit.key)
-                .bind(now)
-                .bind(now.saturating_sub(limit.burst_window_us()))
-                .fetch_one($pool)
-                .await
-                .map_err(|e| gate.unavailable(e))?;
-            let stats = LogStats {
-                live: u64::try_from(live).unwrap_or(0),
-                min_expires_us,
-                in_burst: u64::try_from(in_burst).unwrap_or(0),
-                oldest_in_burst_us,
-            };
-            waits.push(decide(limit, &stats, now, gate.poll));
-        }
-        combine(waits)
-    }};
-}
-
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[async_trait]
 impl RateGate for StoreRateGate {
@@ -330,7 +308,7 @@ impl RateGate for StoreRateGate {
             GatePool::Sqlite(pool) => {
                 checked_keys(request)?;
                 let look = mediatask_http::gate::unix_micros();
-                if let Some(wait) = wait_without_lock!(self, pool, request, look) {
+                if let Some(wait) = wait_in_log!(self, pool, request, look) {
                     return Ok(GateDecision::Wait(wait));
                 }
                 let tx = pool
@@ -348,7 +326,7 @@ impl RateGate for StoreRateGate {
                     .fetch_one(pool)
                     .await
                     .map_err(|e| self.unavailable(e))?;
-                if let Some(wait) = wait_without_lock!(self, pool, request, look) {
+                if let Some(wait) = wait_in_log!(self, pool, request, look) {
                     return Ok(GateDecision::Wait(wait));
                 }
                 let tx = pool.begin().await.map_err(|e| self.unavailable(e))?;

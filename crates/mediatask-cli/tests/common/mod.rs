@@ -3,6 +3,8 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod journal;
+
 use mediatask_emulator::{Emulator, EmulatorConfig, EmulatorCredentials, Timing};
 use serde_json::{Value, json};
 use std::path::PathBuf;
