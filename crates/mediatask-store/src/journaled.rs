@@ -393,7 +393,26 @@ impl<T: MediaTask> Journaled<T> {
         let mut pause = Duration::from_millis(25);
         let mut told_at: Option<tokio::time::Instant> = None;
         let mut looked = false;
+        // A caller's own submit holds the lease it was journaled under: kept alive while it
+        // waits, so no worker claims (and submits) the queued job behind its back. A worker's
+        // job is renewed by the worker.
+        let own_lease = match (&self.options.lease, &job.lease, from_queue) {
+            (Some((owner, lease_for)), Some(lease), false) if &lease.owner == owner => {
+                Some((owner.clone(), lease.seq, *lease_for))
+            }
+            _ => None,
+        };
+        let mut renewed_at = tokio::time::Instant::now();
         loop {
+            if let Some((owner, seq, lease_for)) = &own_lease {
+                if renewed_at.elapsed() >= *lease_for / 3 {
+                    self.store
+                        .renew_lease(&job.id, owner, *seq, *lease_for)
+                        .await
+                        .map_err(|e| store_error(e, Some(&job.id)))?;
+                    renewed_at = tokio::time::Instant::now();
+                }
+            }
             // While waiting, a read (no write lock) tells when a slot may have freed; only
             // then is the counting write tried.
             let busy = looked

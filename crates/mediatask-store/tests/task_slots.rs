@@ -355,7 +355,64 @@ async fn a_journaled_submit_waits_for_a_slot_another_process_holds(target: Targe
     );
 }
 
+/// A submit that waits for a slot longer than its lease keeps renewing it: a worker claiming
+/// due jobs meanwhile never gets (and never submits) the waiting queued job.
+async fn a_waiting_submit_keeps_its_lease_so_no_worker_takes_its_job(target: Target) {
+    let store = target.open().await;
+    let options = JournalOptions::default()
+        .with_account("acct")
+        .with_lease("process-a", Duration::from_millis(600));
+    let a = Journaled::new(PooledTask::new(1), store.clone()).with_options(options.clone());
+    let (held, _) = a.submit_journaled(json!({"n": 1})).await.unwrap();
+    let b = Arc::new(Journaled::new(PooledTask::new(1), store.clone()).with_options(options));
+    let waiting = {
+        let b = b.clone();
+        tokio::spawn(async move { b.submit_journaled(json!({"n": 2})).await })
+    };
+    let until = tokio::time::Instant::now() + Duration::from_millis(2000);
+    while tokio::time::Instant::now() < until {
+        let claimed = store
+            .claim_due("worker", Duration::from_millis(100), 10, Duration::ZERO)
+            .await
+            .unwrap();
+        for job in claimed.into_iter().map(Result::unwrap) {
+            assert_ne!(
+                job.state,
+                JobState::Queued,
+                "the waiting job was claimed: {job:?}"
+            );
+            store
+                .release_lease(&job.id, "worker", job.lease.as_ref().unwrap().seq)
+                .await
+                .unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        b.inner().submits.load(Ordering::SeqCst),
+        0,
+        "still waiting, nothing sent"
+    );
+    store
+        .transition(
+            &held,
+            JobState::Submitted,
+            JobState::Failed,
+            JobChange::none().error(JobError::new("x", "done")),
+        )
+        .await
+        .unwrap();
+    let (id, _) = tokio::time::timeout(Duration::from_secs(10), waiting)
+        .await
+        .expect("the freed slot was taken")
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.get(&id).await.unwrap().attempts, 1);
+    assert_eq!(b.inner().submits.load(Ordering::SeqCst), 1);
+}
+
 common::both_backends!(
+    a_waiting_submit_keeps_its_lease_so_no_worker_takes_its_job,
     slots_are_never_double_granted,
     a_slot_nobody_drives_runs_out_and_a_claim_takes_it_back,
     a_journaled_submit_waits_for_a_slot_another_process_holds,
