@@ -404,14 +404,14 @@ impl<T: MediaTask> Journaled<T> {
         };
         let mut renewed_at = tokio::time::Instant::now();
         loop {
-            if let Some((owner, seq, lease_for)) = &own_lease {
-                if renewed_at.elapsed() >= *lease_for / 3 {
-                    self.store
-                        .renew_lease(&job.id, owner, *seq, *lease_for)
-                        .await
-                        .map_err(|e| store_error(e, Some(&job.id)))?;
-                    renewed_at = tokio::time::Instant::now();
-                }
+            if let Some((owner, seq, lease_for)) = &own_lease
+                && renewed_at.elapsed() >= *lease_for / 3
+            {
+                self.store
+                    .renew_lease(&job.id, owner, *seq, *lease_for)
+                    .await
+                    .map_err(|e| store_error(e, Some(&job.id)))?;
+                renewed_at = tokio::time::Instant::now();
             }
             // While waiting, a read (no write lock) tells when a slot may have freed; only
             // then is the counting write tried.
