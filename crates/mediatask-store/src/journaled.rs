@@ -35,6 +35,10 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// The lease a submit waiting for a task slot holds on its queued job when the options set
+/// none (renewed every third of it while it waits).
+const WAIT_LEASE: Duration = Duration::from_secs(60);
+
 /// How a [`Journaled`] task records its jobs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -296,7 +300,12 @@ impl<T: MediaTask> Journaled<T> {
             let handle = self.send(&job, request, false, false).await?;
             return Ok((id, handle));
         };
-        // Capped: journaled as queued, then moved to `submitting` together with a slot.
+        // Capped: journaled as queued, then moved to `submitting` together with a slot. The
+        // queued row is leased (to this layer's owner, or a private one) and renewed while it
+        // waits, so no worker takes it meanwhile.
+        if new.lease.is_none() {
+            new = new.leased_to(format!("submit:{}", JobId::new()), WAIT_LEASE);
+        }
         let queued = self
             .store
             .insert(new.queued())
@@ -396,9 +405,10 @@ impl<T: MediaTask> Journaled<T> {
         // A caller's own submit holds the lease it was journaled under: kept alive while it
         // waits, so no worker claims (and submits) the queued job behind its back. A worker's
         // job is renewed by the worker.
-        let own_lease = match (&self.options.lease, &job.lease, from_queue) {
-            (Some((owner, lease_for)), Some(lease), false) if &lease.owner == owner => {
-                Some((owner.clone(), lease.seq, *lease_for))
+        let own_lease = match (&job.lease, from_queue, from) {
+            (Some(lease), false, JobState::Queued) => {
+                let lease_for = self.options.lease.as_ref().map_or(WAIT_LEASE, |l| l.1);
+                Some((lease.owner.clone(), lease.seq, lease_for))
             }
             _ => None,
         };

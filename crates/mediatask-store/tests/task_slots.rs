@@ -358,10 +358,20 @@ async fn a_journaled_submit_waits_for_a_slot_another_process_holds(target: Targe
 /// A submit that waits for a slot longer than its lease keeps renewing it: a worker claiming
 /// due jobs meanwhile never gets (and never submits) the waiting queued job.
 async fn a_waiting_submit_keeps_its_lease_so_no_worker_takes_its_job(target: Target) {
+    waiting_submit_keeps_its_job(target, Some(Duration::from_millis(600))).await;
+}
+
+/// The same for a layer configured without a lease: the waiting job is leased all the same.
+async fn a_waiting_submit_without_a_configured_lease_keeps_its_job_too(target: Target) {
+    waiting_submit_keeps_its_job(target, None).await;
+}
+
+async fn waiting_submit_keeps_its_job(target: Target, lease: Option<Duration>) {
     let store = target.open().await;
-    let options = JournalOptions::default()
-        .with_account("acct")
-        .with_lease("process-a", Duration::from_millis(600));
+    let mut options = JournalOptions::default().with_account("acct");
+    if let Some(lease) = lease {
+        options = options.with_lease("process-a", lease);
+    }
     let a = Journaled::new(PooledTask::new(1), store.clone()).with_options(options.clone());
     let (held, _) = a.submit_journaled(json!({"n": 1})).await.unwrap();
     let b = Arc::new(Journaled::new(PooledTask::new(1), store.clone()).with_options(options));
@@ -413,6 +423,7 @@ async fn a_waiting_submit_keeps_its_lease_so_no_worker_takes_its_job(target: Tar
 
 common::both_backends!(
     a_waiting_submit_keeps_its_lease_so_no_worker_takes_its_job,
+    a_waiting_submit_without_a_configured_lease_keeps_its_job_too,
     slots_are_never_double_granted,
     a_slot_nobody_drives_runs_out_and_a_claim_takes_it_back,
     a_journaled_submit_waits_for_a_slot_another_process_holds,
