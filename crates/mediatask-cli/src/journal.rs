@@ -230,6 +230,25 @@ pub(crate) fn wrap(
     }
 }
 
+/// A multi-step job (`planner`'s steps, built by `resolve`) as one task over the journal; an
+/// input error without one (the steps have nowhere to be kept).
+pub(crate) fn step_chain(
+    planner: Arc<dyn mediatask_core::steps::StepPlanner>,
+    resolve: mediatask_store::recover::TaskResolver,
+) -> CliResult<Arc<dyn DynMediaTask>> {
+    let info = planner.info();
+    let store = current().ok_or_else(|| {
+        Failure::input(format!(
+            "{}/{} runs several vendor jobs journaled as one job: it needs the job journal (drop --no-store)",
+            info.provider, info.kind
+        ))
+    })?;
+    let options = JournalOptions::default().with_slot_wait_notice(slot_wait_line());
+    Ok(Arc::new(
+        mediatask_store::StepChain::new(planner, store, resolve).with_options(options),
+    ))
+}
+
 /// The progress line of a submit waiting for a task slot another process holds (stderr, so
 /// stdout stays the handle or the result).
 fn slot_wait_line() -> SlotWaitNotice {

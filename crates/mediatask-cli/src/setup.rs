@@ -123,11 +123,18 @@ pub(crate) fn task_for(
 
 /// The task `provider`/`kind` from a fresh registry, not journaled (the journal's own
 /// recovery wraps it itself); with `--webhook-base`, it passes our callback URL on submit.
+/// A `capability:<name>` kind is a capability the vendor serves in several jobs: a
+/// [`mediatask_store::StepChain`] over the journal, its steps built here too.
 pub(crate) fn raw_task_for(
     global: &Global,
     provider: &str,
     kind: &str,
 ) -> CliResult<Arc<dyn DynMediaTask>> {
+    if let Some(planner) = mediatask::capabilities::CapabilitySteps::for_kind(provider, kind) {
+        let planner = planner
+            .map_err(|e| Failure::from_error(&format!("selecting {provider}/{kind}"), &e))?;
+        return crate::journal::step_chain(Arc::new(planner), resolver(global));
+    }
     let urls = crate::webhooks::CallbackUrls::from_global(global)?;
     let task = registry_for(global, provider)?
         .task(provider, kind)
@@ -143,6 +150,18 @@ pub(crate) fn raw_task_for(
         })?;
     // Our per-job callback URL on submit (`--webhook-base`), for vendors that take one.
     Ok(crate::webhooks::with_callback_url(task, urls))
+}
+
+/// Builds the unjournaled vendor tasks the journal drives (recovery, workers, the steps of a
+/// multi-step job), exactly as [`raw_task_for`] does.
+pub(crate) fn resolver(global: &Global) -> mediatask_store::recover::TaskResolver {
+    let global = global.clone();
+    Arc::new(move |provider: &str, kind: &str| {
+        raw_task_for(&global, provider, kind).map_err(|f| {
+            mediatask_core::Error::new(mediatask_core::ErrorKind::Config, f.line)
+                .with_provider(provider.to_owned())
+        })
+    })
 }
 
 /// Compiled-in providers, comma separated.

@@ -4,8 +4,10 @@
 
 mod common;
 
+use common::journal::jobs;
 use common::{Harness, Out, timing};
 use mediatask_emulator::EmulatorConfig;
+use mediatask_store::JobState;
 use serde_json::{Value, json};
 
 fn request_path(capability: &str) -> String {
@@ -165,14 +167,40 @@ async fn do_translate_dub_same_file_on_vozo_and_reccloud_two_steps_same_shape() 
     assert_eq!(unwarned(&vozo), unwarned(&rec), "{vozo:#}\n{rec:#}");
     assert_eq!(rec["kind"], "video_translation_synthesis");
     assert_eq!(rec["warnings"].as_array().unwrap().len(), 2, "{rec:#}");
-    assert!(
-        rec_out.stderr.contains("next: video_translation_synthesis"),
-        "{rec_out:?}"
-    );
     assert_eq!(h.emu.stats("reccloud").unwrap().jobs_created, 2);
     assert!(
         rec["vendor"]["video_translation_preview"].is_object(),
         "{rec:#}"
+    );
+    // One journaled job with its two steps, the job's id being the output's task id.
+    let rows = jobs(&format!("sqlite:{}", h.path("journal.db"))).await;
+    let reccloud: Vec<_> = rows.iter().filter(|j| j.provider == "reccloud").collect();
+    let parent = reccloud
+        .iter()
+        .find(|j| j.step.is_none())
+        .expect("the logical job");
+    assert_eq!(parent.kind, "capability:translate_dub");
+    assert_eq!(parent.state, JobState::Succeeded, "{parent:?}");
+    assert_eq!(rec["task_id"], parent.id.as_str(), "{rec:#}");
+    let mut steps: Vec<_> = reccloud.iter().filter(|j| j.step.is_some()).collect();
+    steps.sort_by_key(|j| j.step.as_ref().map(|s| s.index));
+    let kinds: Vec<&str> = steps.iter().map(|j| j.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["video_translation_preview", "video_translation_synthesis"]
+    );
+    for (i, step) in steps.iter().enumerate() {
+        let of = step.step.as_ref().unwrap();
+        assert_eq!((&of.parent, of.index as usize), (&parent.id, i));
+        assert_eq!(step.state, JobState::Succeeded, "{step:?}");
+        assert_eq!(step.attempts, 1, "{step:?}");
+        assert!(step.result.is_some(), "{step:?}");
+    }
+    assert!(
+        rec_out
+            .stderr
+            .contains(&format!("journaled as job {}", parent.id)),
+        "{rec_out:?}"
     );
 }
 

@@ -26,6 +26,7 @@ pub mod secret;
 mod snapshot;
 pub mod spec;
 mod status;
+pub mod steps;
 mod task;
 pub mod wait;
 

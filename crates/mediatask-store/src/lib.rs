@@ -14,6 +14,8 @@
 //! * [`recover`]: drives open jobs to the end after a restart; a submit whose answer was lost
 //!   is reconciled through the vendor's own lookup
 //!   ([`mediatask_core::MediaTask::find_submitted`]) and is never resubmitted blindly.
+//! * [`StepChain`]: a multi-step job (several vendor jobs in sequence, e.g. RecCloud's video
+//!   translation preview then synthesis) journaled as one job with its steps ([`steps`]).
 //! * [`limits`]: shared rate limits — the job store as a [`mediatask_http::RateGate`]
 //!   (`store.rate_gate()`; SQLite for the processes of one machine, PostgreSQL for many
 //!   machines, the database's clock deciding) and [`RedisRateGate`] (feature `redis`), so every
@@ -79,6 +81,7 @@ mod record;
 pub mod recover;
 mod sql;
 mod state;
+pub mod steps;
 mod store;
 pub mod wakeups;
 
@@ -92,7 +95,8 @@ pub use limits::RedisRateGate;
 pub use limits::StoreRateGate;
 pub use limits::open_rate_gate;
 pub use record::{
-    JobChange, JobError, JobFilter, JobId, JobRecord, Lease, NewJob, SlotClaim, request_digest,
+    JobChange, JobError, JobFilter, JobId, JobRecord, Lease, NewJob, SlotClaim, StepOf,
+    request_digest,
 };
 #[cfg(feature = "postgres")]
 pub use sql::PostgresStore;
@@ -100,4 +104,5 @@ pub use sql::PostgresStore;
 pub use sql::SqliteStore;
 pub use sql::supported_schema_version;
 pub use state::{ALL_STATES, JobState};
+pub use steps::StepChain;
 pub use store::{Backend, SharedStore, TaskStore, open, redact_url};

@@ -33,6 +33,36 @@ impl JobId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// The id of step `index` of the multi-step job `parent`: derived, never random (the
+    /// parent's timestamp, 80 bits of SHA-256 of parent and index), so every process that
+    /// starts that step writes the same row and the store's unique key lets only one win.
+    ///
+    /// ```
+    /// use mediatask_store::JobId;
+    /// let parent = JobId::new();
+    /// assert_eq!(JobId::step(&parent, 1), JobId::step(&parent, 1));
+    /// assert_ne!(JobId::step(&parent, 0), JobId::step(&parent, 1));
+    /// assert_eq!(JobId::step(&parent, 0).as_str()[..10], parent.as_str()[..10]);
+    /// ```
+    pub fn step(parent: &JobId, index: u32) -> JobId {
+        let ts = ulid::Ulid::from_string(parent.as_str())
+            .map(|u| u.timestamp_ms())
+            .unwrap_or_default();
+        let digest = Sha256::digest(format!("{parent}/step/{index}").as_bytes());
+        let mut bits = [0u8; 16];
+        bits[6..].copy_from_slice(&digest[..10]);
+        JobId(ulid::Ulid::from_parts(ts, u128::from_be_bytes(bits)).to_string())
+    }
+}
+
+/// Where a step of a multi-step job sits: its logical job and its place (from 0).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StepOf {
+    /// The logical job.
+    pub parent: JobId,
+    /// Its place in the sequence, from 0.
+    pub index: u32,
 }
 
 impl FromStr for JobId {
@@ -92,6 +122,8 @@ pub struct NewJob {
     /// Hold a lease on the new job (owner, for how long; fencing number 1), so no worker
     /// claims it while the inserting process drives it.
     pub lease: Option<(String, std::time::Duration)>,
+    /// A step of a multi-step job (driven by whoever drives its parent; see [`StepOf`]).
+    pub step: Option<StepOf>,
 }
 
 impl NewJob {
@@ -115,6 +147,7 @@ impl NewJob {
             request,
             state: JobState::Submitting,
             lease: None,
+            step: None,
         }
     }
     /// Hold a lease on it from the start (see [`NewJob::lease`]).
@@ -132,6 +165,24 @@ impl NewJob {
         self.id = id;
         self
     }
+    /// Journal it as step `index` of `parent`, with the step's derived id
+    /// ([`JobId::step`]): inserting the same step twice fails with
+    /// [`crate::StoreError::Duplicate`].
+    ///
+    /// ```
+    /// let parent = mediatask_store::JobId::new();
+    /// let job = mediatask_store::NewJob::new("reccloud", "video_translation_preview", "acct",
+    ///     serde_json::json!({})).as_step(&parent, 0);
+    /// assert_eq!(job.id, mediatask_store::JobId::step(&parent, 0));
+    /// ```
+    pub fn as_step(mut self, parent: &JobId, index: u32) -> Self {
+        self.id = JobId::step(parent, index);
+        self.step = Some(StepOf {
+            parent: parent.clone(),
+            index,
+        });
+        self
+    }
 }
 
 impl fmt::Debug for NewJob {
@@ -144,6 +195,7 @@ impl fmt::Debug for NewJob {
             .field("account", &self.account)
             .field("request_sha256", &request_digest(&self.request))
             .field("state", &self.state)
+            .field("step", &self.step)
             .finish()
     }
 }
@@ -265,6 +317,8 @@ pub struct JobRecord {
     /// The task-slot pool the job took a slot in, if its vendor caps tasks in flight (the
     /// slot is held while the job is live; see [`SlotClaim`]).
     pub slot_pool: Option<String>,
+    /// Set on a step of a multi-step job: its logical job and place.
+    pub step: Option<StepOf>,
 }
 
 impl JobRecord {
@@ -294,6 +348,7 @@ impl fmt::Debug for JobRecord {
             .field("status", &self.snapshot.as_ref().map(|s| s.status))
             .field("artifacts", &self.artifacts.len())
             .field("error", &self.error.as_ref().map(|e| &e.kind))
+            .field("step", &self.step)
             .finish_non_exhaustive()
     }
 }

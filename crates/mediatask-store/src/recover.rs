@@ -119,7 +119,8 @@ impl Recovery {
     }
 
     /// The open jobs to drive (oldest first), minus those another process holds a live lease
-    /// on and `submitting` ones younger than the grace.
+    /// on, `submitting` ones younger than the grace, and steps of multi-step jobs (driving
+    /// their parent drives them).
     pub async fn open_jobs(&self) -> StoreResult<Vec<StoreResult<JobRecord>>> {
         let grace = chrono::Duration::from_std(self.submitting_grace).unwrap_or_default();
         let cutoff = Utc::now() - grace;
@@ -131,7 +132,9 @@ impl Recovery {
             .filter(|r| match r {
                 Ok(job) => {
                     let held = job.lease.as_ref().is_some_and(|l| l.until > Utc::now());
-                    !held && (job.state != JobState::Submitting || job.updated_at <= cutoff)
+                    !held
+                        && job.step.is_none()
+                        && (job.state != JobState::Submitting || job.updated_at <= cutoff)
                 }
                 Err(_) => true,
             })
@@ -183,7 +186,9 @@ impl Recovery {
                 JobState::Queued => {
                     task.submit_queued(&job).await?;
                 }
-                JobState::Submitting => self.reconcile(&task, &job).await?,
+                JobState::Submitting => {
+                    reconcile(&self.store, &self.options, &task, &job).await?;
+                }
                 JobState::Submitted | JobState::Running => {
                     let handle = handle_of(&job)?;
                     let snap = task.wait(&handle, &self.policy).await?;
@@ -207,79 +212,82 @@ impl Recovery {
         }
         Ok(())
     }
+}
 
-    async fn reconcile(
-        &self,
-        task: &Journaled<DynTask>,
-        job: &JobRecord,
-    ) -> mediatask_core::Result<()> {
-        let store = &self.store;
-        let sdk = |e: crate::StoreError| e.into_sdk(Some(&job.id));
-        // Parked for a human: the outcome is unknown and no lookup can tell.
-        let park = |e: JobError| async move {
+/// Reconcile a job left `submitting` (its answer was lost) through the vendor's lookup: found
+/// → submitted; proven absent → submitted once; cannot tell, or the recovery cap reached →
+/// parked as `unknown`.
+pub(crate) async fn reconcile(
+    store: &SharedStore,
+    options: &JournalOptions,
+    task: &Journaled<DynTask>,
+    job: &JobRecord,
+) -> mediatask_core::Result<()> {
+    let sdk = |e: crate::StoreError| e.into_sdk(Some(&job.id));
+    // Parked for a human: the outcome is unknown and no lookup can tell.
+    let park = |e: JobError| async move {
+        store
+            .transition(
+                &job.id,
+                JobState::Submitting,
+                JobState::Unknown,
+                JobChange::under_lease().error(e),
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| e.into_sdk(Some(&job.id)))
+    };
+    if job.recovery_attempts >= options.max_recovery_attempts {
+        let e = JobError::new(
+            "outcome_unknown",
+            format!(
+                "automatic recovery gave up after {} attempts; the submit (request sha256 {}) \
+                 may have reached {} — check the vendor console before submitting again",
+                job.recovery_attempts, job.request_sha256, job.provider
+            ),
+        );
+        return park(e).await;
+    }
+    let job = store
+        .transition(
+            &job.id,
+            JobState::Submitting,
+            JobState::Submitting,
+            JobChange::under_lease().count_recovery(),
+        )
+        .await
+        .map_err(sdk)?;
+    match task.find_submitted(&job.intent()).await? {
+        SubmitLookup::Found(handle) => {
+            tracing::info!(job = %job.id, task_id = %handle.task_id, "reconciled: the vendor holds the job");
             store
                 .transition(
                     &job.id,
                     JobState::Submitting,
-                    JobState::Unknown,
-                    JobChange::under_lease().error(e),
+                    JobState::Submitted,
+                    JobChange::under_lease()
+                        .handle(handle)
+                        .clear_error()
+                        .next_poll_at(Some(Utc::now())),
                 )
                 .await
-                .map(|_| ())
-                .map_err(|e| e.into_sdk(Some(&job.id)))
-        };
-        if job.recovery_attempts >= self.options.max_recovery_attempts {
+                .map_err(sdk)?;
+        }
+        SubmitLookup::NotFound => {
+            tracing::info!(job = %job.id, "reconciled: the vendor holds no such job; submitting it once");
+            task.resubmit_absent(&job).await?;
+        }
+        SubmitLookup::CannotTell { reason } => {
             let e = JobError::new(
                 "outcome_unknown",
                 format!(
-                    "automatic recovery gave up after {} attempts; the submit (request sha256 {}) \
-                     may have reached {} — check the vendor console before submitting again",
-                    job.recovery_attempts, job.request_sha256, job.provider
+                    "{reason} (job {}, request sha256 {})",
+                    job.id, job.request_sha256
                 ),
             );
-            return park(e).await;
+            park(e).await?;
         }
-        let job = store
-            .transition(
-                &job.id,
-                JobState::Submitting,
-                JobState::Submitting,
-                JobChange::under_lease().count_recovery(),
-            )
-            .await
-            .map_err(sdk)?;
-        match task.find_submitted(&job.intent()).await? {
-            SubmitLookup::Found(handle) => {
-                tracing::info!(job = %job.id, task_id = %handle.task_id, "reconciled: the vendor holds the job");
-                store
-                    .transition(
-                        &job.id,
-                        JobState::Submitting,
-                        JobState::Submitted,
-                        JobChange::under_lease()
-                            .handle(handle)
-                            .clear_error()
-                            .next_poll_at(Some(Utc::now())),
-                    )
-                    .await
-                    .map_err(sdk)?;
-            }
-            SubmitLookup::NotFound => {
-                tracing::info!(job = %job.id, "reconciled: the vendor holds no such job; submitting it once");
-                task.resubmit_absent(&job).await?;
-            }
-            SubmitLookup::CannotTell { reason } => {
-                let e = JobError::new(
-                    "outcome_unknown",
-                    format!(
-                        "{reason} (job {}, request sha256 {})",
-                        job.id, job.request_sha256
-                    ),
-                );
-                park(e).await?;
-            }
-            _ => {}
-        }
-        Ok(())
+        _ => {}
     }
+    Ok(())
 }

@@ -6,7 +6,8 @@ use crate::cli::{Global, Output};
 use crate::commands::tasks::{self, hide_url_queries_in_json, print_json};
 use crate::exit::{self, CliResult, Failure};
 use crate::inputs::read_request;
-use mediatask::capabilities::{self, CapabilityInfo, Mode, Plan, WarningKind};
+use mediatask::capabilities::{self, CapabilityInfo, CapabilitySteps, Mode, Plan, WarningKind};
+use mediatask_core::steps::StepPlanner;
 use mediatask_core::{DynOutput, TaskHandle};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -51,8 +52,12 @@ pub(crate) async fn run(global: &Global, args: DoArgs<'_>) -> CliResult {
             w.provider, w.field, info.name, w.message
         );
     }
-    // A vendor serving the capability in several jobs: run each earlier step like `run` (its
-    // own journaled job) and build the next from its output.
+    if plan.then.is_some() && crate::journal::current().is_some() {
+        return run_steps(global, &args, info, provider, &request, mode).await;
+    }
+    // A vendor serving the capability in several jobs, without a journal (`--no-store`): run
+    // each step like `run` in this process and build the next from its output (a crash here
+    // loses track of the job; with the journal it is one job with its steps).
     let mut plan = plan;
     let mut steps: Vec<(&'static str, DynOutput)> = Vec::new();
     while let Some(next) = plan.then {
@@ -104,6 +109,39 @@ pub(crate) async fn run(global: &Global, args: DoArgs<'_>) -> CliResult {
         plan.provider,
         plan.kind,
         plan.request.clone(),
+        args.download,
+        args.handle_file,
+        &show,
+    )
+    .await
+}
+
+/// A capability the vendor serves in several jobs, with the journal: one journaled job of
+/// kind `capability:<name>` whose steps the journal runs (a crash resumes at the step it
+/// reached: `mediatask resume`), submitted, waited for and fetched through `run`'s code path.
+async fn run_steps(
+    global: &Global,
+    args: &DoArgs<'_>,
+    info: &CapabilityInfo,
+    provider: &'static str,
+    request: &Value,
+    mode: Mode,
+) -> CliResult {
+    let steps = CapabilitySteps::new(info.name, provider)
+        .map_err(|e| Failure::from_error(&format!("mapping {} to {provider}", info.name), &e))?;
+    let chain_request = steps.request(request, mode);
+    let show = |g: &Global, handle: &TaskHandle, out: &DynOutput, files: &[(PathBuf, u64)]| {
+        let plan = steps.final_plan(&chain_request, out).map_err(|e| {
+            Failure::from_error(&format!("reading the result of {}", handle.task_id), &e)
+        })?;
+        show_common(g, info, &plan, handle, out, files)
+    };
+    let kind = steps.info().kind;
+    tasks::run_request(
+        global,
+        provider,
+        kind,
+        chain_request.clone(),
         args.download,
         args.handle_file,
         &show,

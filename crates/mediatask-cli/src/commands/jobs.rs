@@ -7,7 +7,7 @@ use crate::inputs::read_request;
 use crate::journal;
 use crate::setup;
 use futures::StreamExt;
-use mediatask_store::recover::{JobOutcome, Recovery, TaskResolver};
+use mediatask_store::recover::{JobOutcome, Recovery};
 use mediatask_store::wakeups::{ConfirmPolls, Wakeups};
 use mediatask_store::{JobFilter, JobId, JobRecord, JobState, NewJob, SharedStore};
 use serde_json::{Value, json};
@@ -222,17 +222,6 @@ pub(crate) async fn enqueue(global: &Global, provider: &str, kind: &str, input: 
     Ok(exit::OK)
 }
 
-fn resolver(global: &Global) -> TaskResolver {
-    let global = global.clone();
-    Arc::new(move |provider: &str, kind: &str| {
-        // Unwrapped: the recovery journals through the store itself.
-        setup::raw_task_for(&global, provider, kind).map_err(|f| {
-            mediatask_core::Error::new(mediatask_core::ErrorKind::Config, f.line)
-                .with_provider(provider.to_owned())
-        })
-    })
-}
-
 fn recovery(
     global: &Global,
     store: SharedStore,
@@ -245,7 +234,8 @@ fn recovery(
         // A callback recorded through the same `Wakeups` ends the sleep between two polls.
         policy.runtime.sleeper = w.sleeper(policy.runtime.sleeper.clone());
     }
-    Recovery::new(store, resolver(global))
+    // Unwrapped tasks: the recovery journals through the store itself.
+    Recovery::new(store, setup::resolver(global))
         .with_wait_policy(policy)
         .with_submitting_grace(Duration::from_secs(grace_secs))
 }

@@ -49,17 +49,18 @@ pub(crate) const SCHEMA_VERSION_SQL: &str =
 pub(crate) const COLUMNS: &str = "id, provider, kind, account, request, request_sha256, state, \
     version, attempts, recovery_attempts, vendor_task_id, handle, snapshot, result, artifacts, \
     error, created_at_ms, updated_at_ms, submitted_at_ms, finished_at_ms, next_poll_at_ms, \
-    lease_owner, lease_until_ms, lease_seq, slot_pool";
+    lease_owner, lease_until_ms, lease_seq, slot_pool, parent_id, step";
 
-/// `$10`/`$11`: the inserting process's lease (owner, ms) or NULLs; `{now}` the backend clock.
+/// `$10`/`$11`: the inserting process's lease (owner, ms) or NULLs; `$12`/`$13` the parent and
+/// place of a step or NULLs; `{now}` the backend clock.
 pub(crate) fn insert_sql(now: &str) -> String {
     format!(
         "INSERT INTO mediatask_jobs (id, provider, kind, account, request, request_sha256, \
          state, attempts, created_at_ms, updated_at_ms, next_poll_at_ms, \
-         lease_owner, lease_until_ms, lease_seq) \
+         lease_owner, lease_until_ms, lease_seq, parent_id, step) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, \
            $10, CASE WHEN $10 IS NULL THEN NULL ELSE {now} + $11 END, \
-           CASE WHEN $10 IS NULL THEN 0 ELSE 1 END) RETURNING {COLUMNS}"
+           CASE WHEN $10 IS NULL THEN 0 ELSE 1 END, $12, $13) RETURNING {COLUMNS}"
     )
 }
 
@@ -71,6 +72,17 @@ pub(crate) fn by_vendor_task_sql() -> String {
     format!(
         "SELECT {COLUMNS} FROM mediatask_jobs WHERE provider = $1 AND vendor_task_id = $2 \
          ORDER BY id DESC LIMIT 1"
+    )
+}
+
+/// Whether job row `o` holds its task slot now: its own slot time has not run out, or it is a
+/// step whose parent is leased (whoever drives the parent drives its steps, and renews only
+/// the parent's lease).
+fn slot_live(now: &str) -> String {
+    format!(
+        "(o.slot_until_ms > {now} OR (o.parent_id IS NOT NULL AND EXISTS (\
+           SELECT 1 FROM mediatask_jobs p WHERE p.id = o.parent_id \
+             AND p.lease_until_ms > {now})))"
     )
 }
 
@@ -91,7 +103,8 @@ pub(crate) fn transition_sql(slot_now: Option<&str>) -> String {
                    WHERE o.provider = mediatask_jobs.provider \
                      AND o.account = mediatask_jobs.account AND o.slot_pool = $21 \
                      AND o.state IN ('submitting', 'submitted', 'running') \
-                     AND o.slot_until_ms > {now} AND o.id <> mediatask_jobs.id) < $22"
+                     AND {} AND o.id <> mediatask_jobs.id) < $22",
+                slot_live(now)
             ),
         ),
     };
@@ -134,7 +147,8 @@ pub(crate) fn claim_sql(now: &str, lock: &str) -> String {
 const DUE_KEY: &str = "(CASE WHEN state IN ('queued', 'submitting', 'submitted', 'running') \
     THEN COALESCE(next_poll_at_ms, 0) END)";
 
-/// The claim's inner `SELECT`: the ids of the due jobs it leases (`$3` batch, `$4` grace ms).
+/// The claim's inner `SELECT`: the ids of the due jobs it leases (`$3` batch, `$4` grace ms);
+/// never a step of a multi-step job (its parent's driver drives it).
 /// A range scan of `mediatask_jobs_due_at` that stops after the batch: the clock is read once,
 /// as a scalar subquery (PostgreSQL's `clock_timestamp()` is volatile, never an index bound);
 /// its `+ 0` drops SQLite's INTEGER affinity of the `CAST`, which would make the comparison
@@ -145,6 +159,7 @@ pub(crate) fn claim_select_sql(now: &str, lock: &str) -> String {
          WHERE {DUE_KEY} <= (SELECT {now} + 0) \
            AND (lease_until_ms IS NULL OR lease_until_ms < (SELECT {now})) \
            AND (state <> 'submitting' OR updated_at_ms <= (SELECT {now}) - $4) \
+           AND parent_id IS NULL \
          ORDER BY {DUE_KEY}, id LIMIT $3 {lock}"
     )
 }
@@ -167,9 +182,10 @@ pub(crate) fn lease_sql(now: &str) -> String {
 /// Live holders of an account's task slots (`$1` provider, `$2` account, `$3` pool).
 pub(crate) fn slots_in_use_sql(now: &str) -> String {
     format!(
-        "SELECT COUNT(*) FROM mediatask_jobs WHERE provider = $1 AND account = $2 \
-           AND slot_pool = $3 AND state IN ('submitting', 'submitted', 'running') \
-           AND slot_until_ms > {now}"
+        "SELECT COUNT(*) FROM mediatask_jobs o WHERE o.provider = $1 AND o.account = $2 \
+           AND o.slot_pool = $3 AND o.state IN ('submitting', 'submitted', 'running') \
+           AND {}",
+        slot_live(now)
     )
 }
 
@@ -202,6 +218,8 @@ pub(crate) struct InsertParams {
     pub(crate) now_ms: i64,
     pub(crate) lease_owner: Option<String>,
     pub(crate) lease_ms: i64,
+    pub(crate) parent_id: Option<String>,
+    pub(crate) step: Option<i64>,
 }
 
 impl InsertParams {
@@ -227,6 +245,8 @@ impl InsertParams {
                 .lease
                 .as_ref()
                 .map_or(0, |(_, d)| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+            parent_id: job.step.as_ref().map(|s| s.parent.to_string()),
+            step: job.step.as_ref().map(|s| i64::from(s.index)),
         })
     }
 }
@@ -328,6 +348,8 @@ pub(crate) struct RawRow {
     lease_until_ms: Option<i64>,
     lease_seq: i64,
     slot_pool: Option<String>,
+    parent_id: Option<String>,
+    step: Option<i64>,
 }
 
 impl RawRow {
@@ -395,6 +417,22 @@ impl RawRow {
             }),
             _ => None,
         };
+        let step = match (self.parent_id, self.step) {
+            (None, None) => None,
+            (Some(parent), Some(index)) => Some(crate::StepOf {
+                parent: parent
+                    .parse()
+                    .map_err(|e: String| corrupt("parent_id", e))?,
+                index: u32::try_from(index)
+                    .map_err(|_| corrupt("step", format!("{index} is not a step number")))?,
+            }),
+            (parent, index) => {
+                return Err(corrupt(
+                    "step",
+                    format!("parent {parent:?} and step {index:?} must be set together"),
+                ));
+            }
+        };
         Ok(JobRecord {
             id,
             provider: self.provider,
@@ -419,6 +457,7 @@ impl RawRow {
             next_poll_at: opt_time(self.next_poll_at_ms, "next_poll_at_ms")?,
             lease,
             slot_pool: self.slot_pool,
+            step,
         })
     }
 }
@@ -572,6 +611,8 @@ macro_rules! impl_task_store {
                         .bind(p.now_ms)
                         .bind(p.lease_owner)
                         .bind(p.lease_ms)
+                        .bind(p.parent_id)
+                        .bind(p.step)
                         .fetch_one(self.pool_for(true))
                         .await
                         .map_err(|e| match e.as_database_error() {

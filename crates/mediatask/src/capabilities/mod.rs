@@ -53,6 +53,7 @@ mod image_generation;
 mod lip_sync;
 mod options;
 mod speech_to_text;
+mod steps;
 mod talking_avatar;
 mod task;
 mod text_to_speech;
@@ -60,6 +61,7 @@ mod translate_dub;
 mod video_generation;
 mod voice_clone;
 
+pub use self::steps::{CapabilitySteps, KIND_PREFIX};
 pub use common::{
     CapabilityOutput, CommonArtifact, Followup, Mode, NoData, Plan, Segment, Warning, WarningKind,
     chain_outputs, mime_of,
