@@ -912,3 +912,213 @@ async fn a_worker_paused_past_its_lease_cannot_overwrite_the_new_owner() {
     );
     drop(paused);
 }
+
+/// How a multi-step job killed between or inside its steps must end after `resume`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum ChainExpect {
+    /// Resumed at the step it reached: succeeded, each step sent once.
+    Finished,
+    /// The second step's submit may have reached the vendor (which has no lookup): that step
+    /// is parked as unknown, the job fails naming it, nothing is resent.
+    SecondStepParked,
+}
+
+/// `mediatask do translate_dub --vendor reccloud` (two vendor jobs: preview, then synthesis)
+/// killed at `failpoint` (`FAILPOINTS` syntax: `2*off->sleep(60000)` for its third hit — the
+/// job's own submit and the first step's pass the journal's failpoints first)
+/// or mid-wait of the second step when `None`; then `resume`. The emulator counts the vendor
+/// jobs: one preview and one synthesis at most, whatever the crash.
+async fn chain_crash_and_resume(
+    backend: Backend,
+    failpoint: Option<(&str, &str)>,
+    expect: ChainExpect,
+) {
+    // Vendor jobs of about a second, so the test sees the second one under way.
+    let slower = mediatask_emulator::Timing {
+        step: Duration::from_millis(150),
+        queued_steps: 1,
+        running_steps: 5,
+    };
+    let h = Harness::start_with(EmulatorConfig::default().with_timing(slower), json!({})).await;
+    let url = store_url(&h, backend);
+    let input = format!(
+        "{}/../mediatask/tests/capability-requests/translate_dub.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let args = [
+        "--store",
+        url.as_str(),
+        "--output",
+        "json",
+        "do",
+        "translate_dub",
+        "--vendor",
+        "reccloud",
+        "--lenient",
+        "--input",
+        input.as_str(),
+    ];
+    let mut child = {
+        let mut c = h.command_for_test(&args);
+        if let Some((name, actions)) = failpoint {
+            c.env("FAILPOINTS", format!("{name}={actions}"));
+        }
+        KillOnDrop(c.spawn().expect("binary starts"))
+    };
+    let created = || h.emu.stats("reccloud").unwrap().jobs_created;
+    let step = |j: &[JobRecord], i: u32| {
+        j.iter()
+            .find(|r| r.step.as_ref().is_some_and(|s| s.index == i))
+            .cloned()
+    };
+    match failpoint.map(|f| f.0) {
+        Some("chain-before-next-step") => {
+            let j = until_jobs(&url, "the first step's result", |j| {
+                step(j, 0).is_some_and(|s| s.state == JobState::Succeeded && s.result.is_some())
+            })
+            .await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            assert!(step(&j, 1).is_none() && step(&jobs(&url).await, 1).is_none());
+            assert_eq!(created(), 1, "only the preview was sent");
+        }
+        Some("journal-before-send") => {
+            until_jobs(&url, "the second step's intent", |j| {
+                step(j, 1).is_some_and(|s| s.state == JobState::Submitting)
+            })
+            .await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            assert_eq!(created(), 1, "the synthesis left at the (a) failpoint");
+        }
+        Some("journal-after-accept") => {
+            let start = Instant::now();
+            while created() < 2 {
+                assert!(
+                    start.elapsed() < Duration::from_secs(20),
+                    "no synthesis seen"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let j = jobs(&url).await;
+            assert_eq!(step(&j, 1).unwrap().state, JobState::Submitting, "{j:?}");
+        }
+        None => {
+            until_jobs(&url, "the second step being polled", |j| {
+                step(j, 1)
+                    .is_some_and(|s| matches!(s.state, JobState::Submitted | JobState::Running))
+            })
+            .await;
+        }
+        Some(other) => panic!("unknown failpoint {other}"),
+    }
+    kill_9(&mut child);
+    let before = jobs(&url).await;
+    let parent = before.iter().find(|j| j.step.is_none()).unwrap().clone();
+    assert_eq!(parent.kind, "capability:translate_dub");
+    // The killed process's lease on the job is still live: named, it is resumed anyway
+    // (its holder is gone), and with it its steps.
+    let out = h
+        .cli(&[
+            "--store",
+            &url,
+            "--output",
+            "json",
+            "resume",
+            parent.id.as_str(),
+        ])
+        .await;
+    let lines: Vec<Value> = out
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(lines.len(), 1, "one job resumed: {out:?}");
+    assert_eq!(lines[0]["job_id"], parent.id.as_str(), "{out:?}");
+    let after = jobs(&url).await;
+    assert_eq!(
+        after.len(),
+        3,
+        "the job and its two steps, nothing more: {after:?}"
+    );
+    let job = after.iter().find(|j| j.id == parent.id).unwrap();
+    let (first, second) = (step(&after, 0).unwrap(), step(&after, 1).unwrap());
+    assert_eq!(
+        first.attempts, 1,
+        "the preview was submitted once: {first:?}"
+    );
+    assert_eq!(first.kind, "video_translation_preview");
+    assert_eq!(second.kind, "video_translation_synthesis");
+    match expect {
+        ChainExpect::Finished => {
+            assert_eq!(out.code, 0, "{out:?}");
+            assert_eq!(job.state, JobState::Succeeded, "{job:?}");
+            assert_eq!(second.state, JobState::Succeeded, "{second:?}");
+            assert_eq!(second.attempts, 1, "{second:?}");
+            let result = job.result.as_ref().expect("the job's result is recorded");
+            assert!(result["video_translation_preview"].is_object(), "{result}");
+            assert!(
+                result["video_translation_synthesis"].is_object(),
+                "{result}"
+            );
+            assert!(!job.artifacts.is_empty(), "{job:?}");
+            assert_eq!(created(), 2, "one preview and one synthesis at the vendor");
+        }
+        ChainExpect::SecondStepParked => {
+            assert_ne!(out.code, 0, "{out:?}");
+            assert_eq!(second.state, JobState::Unknown, "{second:?}");
+            assert_eq!(job.state, JobState::Failed, "{job:?}");
+            let why = job
+                .snapshot
+                .as_ref()
+                .and_then(|s| s.failure.clone())
+                .unwrap();
+            assert!(why.message.contains(second.id.as_str()), "{why:?}");
+            assert_eq!(why.kind, mediatask_core::ErrorKind::OutcomeUnknown);
+            let sent = created();
+            let was_sent = failpoint.map(|f| f.0) == Some("journal-after-accept");
+            assert_eq!(
+                sent,
+                1 + u64::from(was_sent),
+                "the synthesis is never resent"
+            );
+            let again = h
+                .cli(&["--store", &url, "--output", "json", "resume"])
+                .await;
+            assert_eq!(again.code, 0, "nothing open any more: {again:?}");
+            assert_eq!(created(), sent);
+        }
+    }
+}
+
+macro_rules! chain_crash_cases {
+    ($($name:ident: $failpoint:expr, $expect:expr;)*) => {
+        mod chain_killed {
+            mod sqlite {
+                use super::super::*;
+                $(
+                    #[tokio::test(flavor = "multi_thread")]
+                    async fn $name() {
+                        chain_crash_and_resume(Backend::Sqlite, $failpoint, $expect).await;
+                    }
+                )*
+            }
+            mod postgres {
+                use super::super::*;
+                $(
+                    #[tokio::test(flavor = "multi_thread")]
+                    async fn $name() {
+                        chain_crash_and_resume(Backend::Postgres, $failpoint, $expect).await;
+                    }
+                )*
+            }
+        }
+    };
+}
+
+#[cfg(feature = "failpoints")]
+chain_crash_cases! {
+    between_steps_resumes_at_the_second: Some(("chain-before-next-step", "sleep(60000)")), ChainExpect::Finished;
+    before_the_second_send_is_parked: Some(("journal-before-send", "2*off->sleep(60000)")), ChainExpect::SecondStepParked;
+    after_the_second_accept_is_parked_not_resent: Some(("journal-after-accept", "2*off->sleep(60000)")), ChainExpect::SecondStepParked;
+    mid_wait_of_the_second_step_finishes: None, ChainExpect::Finished;
+}
