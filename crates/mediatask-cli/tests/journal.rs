@@ -1122,3 +1122,86 @@ chain_crash_cases! {
     after_the_second_accept_is_parked_not_resent: Some(("journal-after-accept", "2*off->sleep(60000)")), ChainExpect::SecondStepParked;
     mid_wait_of_the_second_step_finishes: None, ChainExpect::Finished;
 }
+
+/// Workers drive enqueued two-step jobs on a RecCloud account as documented (2 requests per
+/// second, 2 tasks in parallel): each job's steps run under the worker that claimed the job
+/// (steps are never claimed on their own), the steps take the account's task slots like any
+/// vendor job, and the emulator sees one preview and one synthesis per job, never a refusal.
+#[tokio::test(flavor = "multi_thread")]
+async fn workers_drive_two_step_jobs_within_the_accounts_limits() {
+    let cfg = EmulatorConfig::default()
+        .with_timing(common::timing())
+        .with_rate_limit("reccloud", 2)
+        .with_task_cap("reccloud", 2);
+    let h = Harness::start_with(cfg, json!({})).await;
+    let url = store_url(&h, Backend::Sqlite);
+    let common: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/../mediatask/tests/capability-requests/translate_dub.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let input = h.path("chain.json");
+    std::fs::write(
+        &input,
+        json!({"capability": "translate_dub", "mode": "lenient", "request": common}).to_string(),
+    )
+    .unwrap();
+    const JOBS: usize = 3;
+    for _ in 0..JOBS {
+        enqueue(&h, &url, "reccloud", "capability:translate_dub", &input).await;
+    }
+    let workers: Vec<KillOnDrop> = (0..3)
+        .map(|_| {
+            let args = [
+                "--store",
+                url.as_str(),
+                "--output",
+                "json",
+                "worker",
+                "--until-idle",
+                "--idle-poll-ms",
+                "50",
+            ];
+            KillOnDrop(h.command_for_test(&args).spawn().unwrap())
+        })
+        .collect();
+    let mut reported = 0;
+    for mut w in workers {
+        let (status, text) = tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let mut text = String::new();
+            w.0.stdout
+                .take()
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            (w.0.wait().unwrap(), text)
+        })
+        .await
+        .unwrap();
+        assert!(status.success(), "a worker failed: {status:?} {text}");
+        reported += text.lines().filter(|l| l.contains("\"job_id\"")).count();
+    }
+    assert_eq!(
+        reported, JOBS,
+        "each job reported once, its steps never on their own"
+    );
+    let all = jobs(&url).await;
+    assert_eq!(all.len(), JOBS * 3, "{all:?}");
+    assert!(
+        all.iter()
+            .all(|j| j.state == JobState::Succeeded && j.result.is_some()),
+        "{all:?}"
+    );
+    assert_eq!(all.iter().filter(|j| j.step.is_some()).count(), JOBS * 2);
+    let stats = h.emu.stats("reccloud").unwrap();
+    assert_eq!(stats.jobs_created as usize, JOBS * 2, "{stats:?}");
+    assert_eq!(
+        stats.concurrency_rejections, 0,
+        "never over 2 tasks in flight: {stats:?}"
+    );
+    assert_eq!(stats.throttled, 0, "{stats:?}");
+}

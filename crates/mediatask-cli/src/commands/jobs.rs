@@ -61,6 +61,9 @@ fn job_line(job: &JobRecord) -> String {
         }
         line.push(']');
     }
+    if let Some(step) = &job.step {
+        line.push_str(&format!("  step {} of job {}", step.index + 1, step.parent));
+    }
     if let Some(e) = &job.error
         && !matches!(job.state, JobState::Succeeded)
     {
@@ -168,6 +171,12 @@ pub(crate) async fn show(global: &Global, id: &str) -> CliResult {
             e.kind,
             hide_url_queries(&e.message)
         );
+    }
+    let steps = mediatask_store::steps::steps_of(store.as_ref(), &job.id)
+        .await
+        .map_err(|e| store_failure(&format!("reading the steps of job {id}"), e))?;
+    for step in &steps {
+        println!("  step           {}", job_line(step));
     }
     for a in &job.artifacts {
         let expires = a
