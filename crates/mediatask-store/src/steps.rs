@@ -171,21 +171,10 @@ impl StepChain {
 
     /// The chain's snapshot while `step` is under way.
     fn under_way(step: &JobRecord, what: &str, after: Option<Duration>) -> TaskSnapshot {
-        let (status, vendor, progress) = match &step.snapshot {
-            Some(s) => (TaskStatus::Running, s.vendor_status.clone(), s.progress),
-            None => (
-                TaskStatus::Running,
-                VendorStatus::new(step.state.as_str()),
-                None,
-            ),
-        };
-        let mut snap = TaskSnapshot::new(status, vendor).with_detail(format!(
-            "{} (step {}, job {})",
-            what,
-            step_label(step),
-            step.id
-        ));
-        snap.progress = progress;
+        let mut snap = TaskSnapshot::new(TaskStatus::Running, vendor_status_of(step)).with_detail(
+            format!("{} (step {}, job {})", what, step_label(step), step.id),
+        );
+        snap.progress = step.snapshot.as_ref().and_then(|s| s.progress);
         snap.poll_after = after.or(step.snapshot.as_ref().and_then(|s| s.poll_after));
         snap
     }
@@ -240,12 +229,7 @@ impl StepChain {
                 )
             }
         };
-        let vendor = step
-            .snapshot
-            .as_ref()
-            .map(|s| s.vendor_status.clone())
-            .unwrap_or_else(|| VendorStatus::new(step.state.as_str()));
-        let mut snap = TaskSnapshot::new(status, vendor);
+        let mut snap = TaskSnapshot::new(status, vendor_status_of(step));
         if status == TaskStatus::Failed {
             snap = snap.with_failure(TaskFailure::new(code, message.clone(), kind));
         }
@@ -410,6 +394,14 @@ pub fn finished_steps(steps: &[JobRecord]) -> mediatask_core::Result<Vec<Finishe
             .with_operation(Operation::Local)),
         })
         .collect()
+}
+
+/// The step's last vendor status, or its journal state before the vendor said anything.
+fn vendor_status_of(step: &JobRecord) -> VendorStatus {
+    step.snapshot
+        .as_ref()
+        .map(|s| s.vendor_status.clone())
+        .unwrap_or_else(|| VendorStatus::new(step.state.as_str()))
 }
 
 /// `1 video_translation_preview`: a step's place (from 1, for people) and kind.

@@ -248,6 +248,17 @@ fn chain(
     Journaled::dynamic(Arc::new(steps), store.clone())
 }
 
+/// Every job in the store.
+async fn all_rows(store: &SharedStore) -> Vec<mediatask_store::JobRecord> {
+    store
+        .list(&mediatask_store::JobFilter::all())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(Result::unwrap)
+        .collect()
+}
+
 fn fast() -> WaitPolicy {
     WaitPolicy::default().with_min_delay(Duration::from_millis(1))
 }
@@ -265,13 +276,7 @@ async fn a_chain_runs_each_step_once_and_reports_every_output(target: Target) {
         ])
     );
     assert_eq!(vendor.submits.load(Ordering::SeqCst), 2);
-    let rows: Vec<_> = store
-        .list(&mediatask_store::JobFilter::all())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
+    let rows = all_rows(&store).await;
     assert_eq!(rows.len(), 3);
     assert!(
         rows.iter().all(|j| j.state == JobState::Succeeded),
@@ -304,13 +309,7 @@ async fn an_unplannable_request_journals_no_step_and_sends_nothing(target: Targe
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
-    let rows: Vec<_> = store
-        .list(&mediatask_store::JobFilter::all())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
+    let rows = all_rows(&store).await;
     assert_eq!(rows.len(), 1, "the parent only: {rows:?}");
     assert_eq!(rows[0].state, JobState::Rejected);
     assert_eq!(vendor.submits.load(Ordering::SeqCst), 0);
